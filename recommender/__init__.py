@@ -1,0 +1,1 @@
+"""Pathways: which French guidance service fits this person, and why."""

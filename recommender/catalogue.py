@@ -1,0 +1,256 @@
+"""The service catalogue (`data/services/*.yaml`) and regional reference data (`data/regions.yaml`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, HttpUrl, field_validator, model_validator
+
+from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, REGIONS, Profile
+from .rules import LegalReference, Source, content_version
+from .sourcefile import DataFileError, load_yaml
+from .texts import Frozen, Text
+
+# Audience vocabulary shared by the catalogue and the ranker.
+Public = Literal[
+    "everyone", "young", "minors", "pupils", "students", "apprentices", "employees", "civil_servants",
+    "self_employed", "job_seekers", "inactive", "executives", "graduates", "disabled", "low_qualified", "overseas",
+]
+Theme = Literal[
+    "choose_studies", "find_job", "change_career", "train", "validate_experience", "return_to_education",
+    "disability", "engagement", "recognition",
+]
+Help = Literal["information", "counselling", "support", "training", "funding"]
+PHONE = re.compile(r"^[0-9][0-9 ]{2,15}[0-9]$")
+PLACEHOLDER = re.compile(r"\{region\.([a-z_]+)(?:\.([a-z_]+))?\}")
+
+
+def _https(url: HttpUrl | None) -> HttpUrl | None:
+    if url is not None and url.scheme != "https":
+        raise ValueError("links must use https")
+    return url
+
+
+class Contact(Frozen):
+    """A named organisation a person can reach."""
+
+    name: Text
+    url: str | None = None
+    phone: str | None = Field(default=None, pattern=PHONE.pattern)
+
+
+class RegionalCentre(Frozen):
+    """One region's own centre for a service (CEP operator, Carif-Oref, Transitions Pro)."""
+
+    name: str = Field(min_length=2)
+    url: HttpUrl
+    phone: str | None = Field(default=None, pattern=PHONE.pattern)
+
+    _https_url = field_validator("url")(_https)
+
+
+class Region(Frozen):
+    """An INSEE region and its regional centres."""
+
+    code: str
+    name: Text
+    overseas: bool
+    cep: RegionalCentre
+    carif_oref: RegionalCentre
+    transitions_pro: RegionalCentre
+
+    @field_validator("code")
+    @classmethod
+    def _known(cls, code: str) -> str:
+        """Only the 18 INSEE region codes."""
+        if code not in REGIONS:
+            raise ValueError(f"unknown region code '{code}'; allowed: {', '.join(REGIONS)}")
+        return code
+
+
+class Regions(Frozen):
+    """The regions file."""
+
+    last_verified: dt.date
+    source: Source
+    regions: tuple[Region, ...]
+
+    @model_validator(mode="after")
+    def _all_regions_once(self) -> "Regions":
+        """Every region appears exactly once."""
+        codes = [region.code for region in self.regions]
+        missing, doubled = set(REGIONS) - set(codes), {c for c in codes if codes.count(c) > 1}
+        if missing or doubled:
+            raise ValueError(f"every region exactly once: missing {sorted(missing)}, repeated {sorted(doubled)}")
+        return self
+
+
+class Step(Frozen):
+    """One concrete thing to do next; texts and links may name the person's region's centres."""
+
+    text: Text
+    url: str | None = None
+    phone: str | None = Field(default=None, pattern=PHONE.pattern)
+
+
+class Audience(Frozen):
+    """Who a service is for and what kind of help it gives (features for the ranker)."""
+
+    publics: tuple[Public, ...] = Field(min_length=1)
+    themes: tuple[Theme, ...] = Field(min_length=1)
+    help: tuple[Help, ...] = Field(min_length=1)
+
+
+class Match(Frozen):
+    """A simple test on the profile: every listed field must take one of the listed values."""
+
+    age_min: int = MIN_AGE
+    age_max: int = MAX_AGE
+    status: tuple[str, ...] | None = None
+    region: tuple[str, ...] | None = None
+    disability: tuple[str, ...] | None = None
+    education_level: tuple[str, ...] | None = None
+    executive: tuple[bool, ...] | None = None
+
+    @model_validator(mode="after")
+    def _values_known(self) -> "Match":
+        """Values must exist for their field and the age range must be possible."""
+        if self.age_min > self.age_max:
+            raise ValueError(f"age_min ({self.age_min}) is greater than age_max ({self.age_max})")
+        for name, allowed in FIELD_VALUES.items():
+            wrong = [v for v in getattr(self, name) or () if v not in allowed]
+            if wrong:
+                raise ValueError(f"unknown value(s) {wrong} for '{name}'; allowed: {', '.join(map(str, allowed))}")
+        return self
+
+    def matches(self, profile: Profile) -> bool:
+        """Whether the profile passes every listed test."""
+        if not self.age_min <= profile.age <= self.age_max:
+            return False
+        return all(getattr(self, name) is None or getattr(profile, name) in getattr(self, name) for name in FIELD_VALUES)
+
+
+class Operator(Contact):
+    """Who delivers the service to people matching `when`, and how to reach them first."""
+
+    when: Match = Match()
+    steps: tuple[Step, ...] = ()
+
+
+class Service(Frozen):
+    """One guidance service as people and partners see it."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: Text
+    summary: Text
+    delivered_by: Text
+    cost: Text
+    audience: Audience
+    priority: int = Field(ge=1, le=1000, description="Fixed order used before ranking: lower comes first.")
+    website: HttpUrl
+    operators: tuple[Operator, ...] = Field(min_length=1)
+    next_steps: tuple[Step, ...] = ()
+    legal_basis: tuple[LegalReference, ...] = ()
+    last_verified: dt.date
+    source: Source
+
+    _https_site = field_validator("website")(_https)
+
+    @model_validator(mode="after")
+    def _reachable(self) -> "Service":
+        """Everyone must get an operator and at least one next step."""
+        if self.operators[-1].when != Match():
+            raise ValueError("the last operator must have no `when`: it is the one for everybody else")
+        if not self.next_steps and not all(op.steps for op in self.operators):
+            raise ValueError("give at least one next step (in `next_steps` or in every operator's `steps`)")
+        return self
+
+    def operator_for(self, profile: Profile) -> Operator:
+        """The first operator whose `when` matches the person."""
+        return next(op for op in self.operators if op.when.matches(profile))
+
+
+class Catalogue(Frozen):
+    """All services by id, all regions by code, and a version tag for answers."""
+
+    services: dict[str, Service]
+    regions: dict[str, Region]
+    version: str
+
+
+def load_catalogue(directory: Path) -> Catalogue:
+    """Read and validate `regions.yaml` and every service file; problems name file and line."""
+    problems: list[str] = []
+    regions: dict[str, Region] = {}
+    try:
+        regions = {r.code: r for r in load_yaml(directory / "regions.yaml").validate(Regions).regions}
+    except DataFileError as error:
+        problems.extend(error.problems)
+    services: dict[str, Service] = {}
+    files = sorted((directory / "services").glob("*.yaml"))
+    for path in files:
+        try:
+            source = load_yaml(path)
+            service = source.validate(Service)
+        except DataFileError as error:
+            problems.extend(error.problems)
+            continue
+        problems.extend(source.problem(loc, msg) for loc, msg in _link_problems(service, path, regions))
+        services[service.id] = service
+    if not services and not problems:
+        problems.append(f"{directory / 'services'}: no service files")
+    if problems:
+        raise DataFileError(problems)
+    return Catalogue(services=services, regions=regions, version=content_version(files + [directory / "regions.yaml"]))
+
+
+def _link_problems(service: Service, path: Path, regions: dict[str, Region]):
+    """Each link and placeholder resolves to an https address in every region; the id matches the file."""
+    if path.stem != service.id:
+        yield ("id",), f"id: the file should be named {service.id}.yaml"
+    steps = [("next_steps", i, s) for i, s in enumerate(service.next_steps)]
+    steps += [("operators", i, "steps", j, s) for i, op in enumerate(service.operators) for j, s in enumerate(op.steps)]
+    contacts = [(("operators", i), op) for i, op in enumerate(service.operators)]
+    for *loc, step in steps:
+        contacts.append((tuple(loc), step))
+    for loc, item in contacts:
+        for region in regions.values():
+            for text in _texts_of(item):
+                try:
+                    resolved = fill(text, region, "fr")
+                except KeyError as error:
+                    yield loc, f"unknown placeholder {error.args[0]} (use region.name or region.cep/carif_oref/transitions_pro.name/url/phone)"
+                    return
+                if "{" in (resolved or "") or "}" in (resolved or ""):
+                    yield loc, f"a placeholder was not understood in: {resolved}"
+                    return
+                if text is item.url and resolved and not resolved.startswith("https://"):
+                    yield loc + ("url",), f"url: links must use https ({resolved})"
+                    return
+
+
+def _texts_of(item: Contact | Step) -> list[str]:
+    """Every string of a contact or step that may hold placeholders."""
+    texts = [item.url] if item.url else []
+    names = [item.text] if isinstance(item, Step) else [item.name]
+    return texts + [t.fr for t in names] + [t.en for t in names]
+
+
+def fill(text: str | None, region: Region, lang: str) -> str | None:
+    """Replace `{region.carif_oref.url}`-style placeholders with the region's data."""
+    if text is None or "{" not in text:
+        return text
+
+    def value(match: re.Match) -> str:
+        attribute, detail = match.group(1), match.group(2)
+        if attribute == "name" and detail is None:
+            return region.name(lang)
+        if attribute not in ("cep", "carif_oref", "transitions_pro") or detail not in ("name", "url", "phone"):
+            raise KeyError(match.group(0))
+        found = getattr(getattr(region, attribute), detail)
+        return str(found).rstrip("/") if found is not None else ""
+
+    return PLACEHOLDER.sub(value, text)

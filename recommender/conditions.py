@@ -1,0 +1,223 @@
+"""Eligibility conditions: a small declarative language with three-valued logic.
+
+A condition is a test on one profile field (`field`), a fact the questionnaire
+cannot know (`confirm`), or a combination (`all`, `any`, `not`). It evaluates to
+YES, NO or UNKNOWN (Kleene logic) and explains itself with the texts written
+beside it in the rule file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Annotated, Any, Union
+
+from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
+
+from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, OPTIONAL_FIELDS, RULE_FIELDS, Profile
+from .texts import Frozen, Text
+
+NO, UNKNOWN, YES = 0, 1, 2
+
+
+@dataclass
+class Outcome:
+    """A condition's value and the texts that explain it."""
+
+    value: int
+    holds: list[Text] = dc_field(default_factory=list)
+    fails: list[tuple[Text, Text | None]] = dc_field(default_factory=list)
+    unknowns: list[Text] = dc_field(default_factory=list)
+
+
+class FieldTest(Frozen):
+    """A test on one answer: `age` between `min` and `max`, or any other field `in` a list."""
+
+    field: str
+    min: int | None = None
+    max: int | None = None
+    in_: tuple[Any, ...] | None = Field(default=None, alias="in")
+    holds: Text
+    fails: Text
+    change: Text | None = None
+    unknown: Text | None = None
+    _accepts: frozenset = PrivateAttr()
+
+    @model_validator(mode="after")
+    def _check(self) -> "FieldTest":
+        """The field exists, its bounds or values are possible, and texts are complete."""
+        if self.field not in RULE_FIELDS:
+            raise ValueError(f"unknown field '{self.field}'; allowed: {', '.join(RULE_FIELDS)}")
+        if self.field == "age":
+            self._check_age()
+        else:
+            self._check_values()
+        if self.field in OPTIONAL_FIELDS and self.unknown is None:
+            raise ValueError(f"'{self.field}' is optional: add an `unknown` text saying what to confirm when it is not answered")
+        return self
+
+    def _check_age(self) -> None:
+        if self.in_ is not None or (self.min is None and self.max is None):
+            raise ValueError("an age test takes `min` and/or `max`, not `in`")
+        low, high = self.min if self.min is not None else MIN_AGE, self.max if self.max is not None else MAX_AGE
+        if low > high:
+            raise ValueError(f"min ({low}) is greater than max ({high})")
+        if low < MIN_AGE or high > MAX_AGE:
+            raise ValueError(f"ages must lie between {MIN_AGE} and {MAX_AGE}")
+        self._accepts = frozenset(range(low, high + 1))
+
+    def _check_values(self) -> None:
+        allowed = FIELD_VALUES[self.field]
+        if self.min is not None or self.max is not None or not self.in_:
+            raise ValueError(f"a test on '{self.field}' takes a non-empty `in` list")
+        wrong = [value for value in self.in_ if value not in allowed or isinstance(value, bool) != isinstance(allowed[0], bool)]
+        if wrong:
+            raise ValueError(f"unknown value(s) {wrong} for '{self.field}'; allowed: {', '.join(map(str, allowed))}")
+        self._accepts = frozenset(self.in_)
+
+    def value(self, profile: Profile) -> int:
+        """YES, NO, or UNKNOWN when an optional answer is missing."""
+        answer = getattr(profile, self.field)
+        if answer is None:
+            return UNKNOWN
+        return YES if answer in self._accepts else NO
+
+    def explain(self, profile: Profile) -> Outcome:
+        """The value with this test's own text."""
+        value = self.value(profile)
+        if value == YES:
+            return Outcome(YES, holds=[self.holds])
+        if value == NO:
+            return Outcome(NO, fails=[(self.fails, self.change)])
+        return Outcome(UNKNOWN, unknowns=[self.unknown])
+
+    def leaves(self):
+        """This test is a leaf."""
+        yield self
+
+
+class Confirm(Frozen):
+    """A fact the questionnaire does not ask (seniority, residence...): always to confirm."""
+
+    confirm: Text
+
+    def value(self, profile: Profile) -> int:
+        """Always UNKNOWN: the answers cannot decide."""
+        return UNKNOWN
+
+    def explain(self, profile: Profile) -> Outcome:
+        """The fact to confirm."""
+        return Outcome(UNKNOWN, unknowns=[self.confirm])
+
+    def leaves(self):
+        """Nothing to test: a confirmation is not a field test."""
+        return iter(())
+
+
+class AllOf(Frozen):
+    """Every condition must hold."""
+
+    all: tuple["Condition", ...] = Field(min_length=1)
+
+    def value(self, profile: Profile) -> int:
+        """The weakest of the parts."""
+        return min(part.value(profile) for part in self.all)
+
+    def explain(self, profile: Profile) -> Outcome:
+        """Failures explain a NO; open questions and what held explain the rest."""
+        parts = [part.explain(profile) for part in self.all]
+        value = min(part.value for part in parts)
+        if value == NO:
+            return Outcome(NO, fails=[f for p in parts if p.value == NO for f in p.fails])
+        return Outcome(
+            value,
+            holds=[h for p in parts for h in p.holds],
+            unknowns=[u for p in parts if p.value == UNKNOWN for u in p.unknowns],
+        )
+
+    def leaves(self):
+        """All field tests below."""
+        for part in self.all:
+            yield from part.leaves()
+
+
+class AnyOf(Frozen):
+    """At least one condition must hold."""
+
+    any: tuple["Condition", ...] = Field(min_length=1)
+
+    def value(self, profile: Profile) -> int:
+        """The strongest of the parts."""
+        return max(part.value(profile) for part in self.any)
+
+    def explain(self, profile: Profile) -> Outcome:
+        """What held explains a YES; every failure explains a NO."""
+        parts = [part.explain(profile) for part in self.any]
+        value = max(part.value for part in parts)
+        if value == YES:
+            return Outcome(YES, holds=[h for p in parts if p.value == YES for h in p.holds])
+        if value == UNKNOWN:
+            return Outcome(UNKNOWN, unknowns=[u for p in parts if p.value == UNKNOWN for u in p.unknowns])
+        return Outcome(NO, fails=[f for p in parts for f in p.fails])
+
+    def leaves(self):
+        """All field tests below."""
+        for part in self.any:
+            yield from part.leaves()
+
+
+class NotOf(Frozen):
+    """The condition must not hold; its `holds` text then explains the failure."""
+
+    not_: "Condition" = Field(alias="not")
+    change: Text | None = None
+
+    def value(self, profile: Profile) -> int:
+        """YES and NO swap; UNKNOWN stays."""
+        return YES - self.not_.value(profile)
+
+    def explain(self, profile: Profile) -> Outcome:
+        """A failure of the inner part is why this holds, and the other way round."""
+        inner = self.not_.explain(profile)
+        if inner.value == YES:
+            return Outcome(NO, fails=[(text, self.change) for text in inner.holds])
+        if inner.value == NO:
+            return Outcome(YES, holds=[text for text, _ in inner.fails])
+        return Outcome(UNKNOWN, unknowns=inner.unknowns)
+
+    def leaves(self):
+        """All field tests below."""
+        yield from self.not_.leaves()
+
+
+def _kind(data: Any) -> str | None:
+    """Which kind of condition a mapping is, from the key it uses."""
+    if isinstance(data, dict):
+        for key in ("all", "any", "not", "confirm", "field"):
+            if key in data:
+                return f"condition:{key}"
+        return None
+    for kind, model in _KINDS.items():
+        if isinstance(data, model):
+            return kind
+    return None
+
+
+_KINDS = {"condition:all": AllOf, "condition:any": AnyOf, "condition:not": NotOf, "condition:confirm": Confirm, "condition:field": FieldTest}
+
+Condition = Annotated[
+    Union[
+        Annotated[AllOf, Tag("condition:all")],
+        Annotated[AnyOf, Tag("condition:any")],
+        Annotated[NotOf, Tag("condition:not")],
+        Annotated[Confirm, Tag("condition:confirm")],
+        Annotated[FieldTest, Tag("condition:field")],
+    ],
+    Discriminator(
+        _kind,
+        custom_error_type="condition",
+        custom_error_message="a condition needs one of the keys all, any, not, confirm or field",
+    ),
+]
+
+for _model in (AllOf, AnyOf, NotOf):
+    _model.model_rebuild()

@@ -1,0 +1,59 @@
+"""Decide, for one profile and one date, whether each service's rule lets the person in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .conditions import NO, UNKNOWN, YES
+from .profile import Profile
+from .rules import Eligibility, RuleBook, RuleVersion, ServiceRules
+from .texts import Text
+
+VERDICT: dict[int, Eligibility] = {YES: "eligible", UNKNOWN: "possible", NO: "ineligible"}
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One service's verdict for one person, with its reasons."""
+
+    service_id: str
+    eligibility: Eligibility
+    why: tuple[Text, ...] = ()
+    to_confirm: tuple[Text, ...] = ()
+    why_not: tuple[Text, ...] = ()
+    would_change: tuple[Text, ...] = ()
+    version: RuleVersion | None = None
+
+
+def decide(rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
+    """Evaluate the rule version in force on `day`; no version means the service did not exist."""
+    version = rules.version_on(day)
+    if version is None:
+        return Decision(rules.service, "ineligible", why_not=(rules.not_in_force,))
+    outcome = version.eligible_when.explain(profile)
+    return Decision(
+        service_id=rules.service,
+        eligibility=VERDICT[outcome.value],
+        why=_unique(outcome.holds),
+        to_confirm=_unique(outcome.unknowns),
+        why_not=_unique(text for text, _ in outcome.fails),
+        would_change=_unique(change for _, change in outcome.fails if change is not None),
+        version=version,
+    )
+
+
+def decide_all(book: RuleBook, profile: Profile, day: dt.date) -> list[Decision]:
+    """Every service's decision, in catalogue id order."""
+    return [decide(rules, profile, day) for rules in book.services.values()]
+
+
+def verdict(rules: ServiceRules, profile: Profile, day: dt.date) -> Eligibility:
+    """The verdict alone, without building explanations (for bulk checks)."""
+    version = rules.version_on(day)
+    return "ineligible" if version is None else VERDICT[version.eligible_when.value(profile)]
+
+
+def _unique(texts) -> tuple[Text, ...]:
+    """Texts in order of first appearance, each once."""
+    return tuple(dict.fromkeys(texts))

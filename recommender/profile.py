@@ -1,0 +1,85 @@
+"""The five answers (plus optional ones) that a person gives, validated once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Status = Literal["pupil", "student", "apprentice", "employee", "civil_servant", "self_employed", "job_seeker", "inactive"]
+Region = Literal["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"]
+Disability = Literal["none", "recognised", "unrecognised"]
+EducationLevel = Literal["none", "level3", "level4", "level5", "level6", "level7", "level8"]
+Goal = Literal["find_job", "change_career", "train", "validate_experience", "choose_studies", "return_to_education"]
+Lang = Literal["fr", "en"]
+
+MIN_AGE, MAX_AGE = 14, 99
+STATUSES: tuple[str, ...] = get_args(Status)
+REGIONS: tuple[str, ...] = get_args(Region)
+DISABILITIES: tuple[str, ...] = get_args(Disability)
+EDUCATION_LEVELS: tuple[str, ...] = get_args(EducationLevel)
+GOALS: tuple[str, ...] = get_args(Goal)
+LANGS: tuple[str, ...] = get_args(Lang)
+# Only these statuses can be private-sector cadres; for the others the answer is meaningless.
+EXECUTIVE_STATUSES = ("employee", "job_seeker")
+# The law is encoded from the 2019 reforms on; later dates are the law as known today.
+EARLIEST_AS_OF = dt.date(2019, 1, 1)
+
+# Values every profile field may take, for rules validation and error messages.
+FIELD_VALUES: dict[str, tuple] = {
+    "status": STATUSES,
+    "region": REGIONS,
+    "disability": DISABILITIES,
+    "education_level": EDUCATION_LEVELS,
+    "executive": (True, False),
+}
+RULE_FIELDS = ("age",) + tuple(FIELD_VALUES)
+OPTIONAL_FIELDS = ("executive",)
+
+
+class Profile(BaseModel):
+    """A person's answers, normalised: what the rules and the ranker read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False)
+
+    age: int = Field(ge=MIN_AGE, le=MAX_AGE, description="Age in completed years.", strict=True)
+    status: Status
+    region: Region = Field(description="INSEE region code.")
+    disability: Disability
+    education_level: EducationLevel
+    executive: bool | None = Field(default=None, description="Private-sector cadre (employees and job seekers).", strict=True)
+    goals: tuple[Goal, ...] = Field(default=(), description="What the person wants to do, any of the listed goals.")
+
+    @field_validator("goals")
+    @classmethod
+    def _unique_goals(cls, goals: tuple[str, ...]) -> tuple[str, ...]:
+        """Keep goals in the canonical order, without duplicates."""
+        return tuple(goal for goal in GOALS if goal in goals)
+
+    @model_validator(mode="after")
+    def _executive_only_where_meaningful(self) -> "Profile":
+        """Drop the cadre answer for statuses where it has no meaning."""
+        if self.executive is not None and self.status not in EXECUTIVE_STATUSES:
+            object.__setattr__(self, "executive", None)
+        return self
+
+
+class RecommendationRequest(Profile):
+    """The JSON body of POST /api/v1/recommendations: a profile, a date and a language."""
+
+    as_of: dt.date | None = Field(default=None, description="Evaluate the law as it stood on that date (default: today).")
+    lang: Lang = "fr"
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
+        """Only dates the rules describe: from 2019 to one year ahead."""
+        latest = dt.date.today() + dt.timedelta(days=366)
+        if value is not None and not EARLIEST_AS_OF <= value <= latest:
+            raise ValueError(f"must be a date between {EARLIEST_AS_OF} and {latest}")
+        return value
+
+    def profile(self) -> Profile:
+        """The profile part of the request."""
+        return Profile.model_validate(self.model_dump(include=set(Profile.model_fields)))
