@@ -1,1 +1,67 @@
 """Pathways: which French guidance service fits this person, and why."""
+
+from __future__ import annotations
+
+import sys
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+from . import api, cli
+from .ranking import train_ranker
+from .recommend import Knowledge, Recommender
+from .settings import from_environment
+from .sourcefile import DataFileError
+
+
+class BrokenData(SystemExit):
+    """Start-up refused: a rules or catalogue file is wrong (the message names file and line)."""
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: settings, knowledge, blueprints, error handlers, commands."""
+    settings = {**from_environment(), **(config or {})}
+    app = Flask(__name__, template_folder=str(settings["TEMPLATES_DIR"]), instance_relative_config=True)
+    app.config.update(settings)
+    app.json.sort_keys = False  # answers read top-down: profile, versions, recommendations
+    register_knowledge(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    cli.init_app(app)
+    return app
+
+
+def register_knowledge(app: Flask) -> None:
+    """Load and validate rules and catalogue once; a broken file stops start-up."""
+    try:
+        knowledge = Knowledge.load(app.config["RULES_DIR"], app.config["DATA_DIR"])
+    except DataFileError as error:
+        message = "Start-up refused: the rules or catalogue contain errors:\n" + "\n".join(f"  {p}" for p in error.problems)
+        print(message, file=sys.stderr)
+        raise BrokenData(message) from None
+    ranker, _ = train_ranker(knowledge, app.config)
+    app.extensions["pathways"] = Recommender(knowledge, ranker)
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per audience."""
+    app.register_blueprint(api.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """API paths answer problem+json; other paths keep Flask's pages for now."""
+
+    def http_error(error: HTTPException):
+        if request.path.startswith(api.bp.url_prefix):
+            return api.api_http_error(error)
+        return error
+
+    def server_error(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        if request.path.startswith(api.bp.url_prefix):
+            return api.api_server_error(error)
+        raise error
+
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, server_error)

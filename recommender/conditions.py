@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from typing import Annotated, Any, Union
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator, model_validator
 
 from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, OPTIONAL_FIELDS, RULE_FIELDS, Profile
 from .texts import Frozen, Text
@@ -42,37 +42,51 @@ class FieldTest(Frozen):
     unknown: Text | None = None
     _accepts: frozenset = PrivateAttr()
 
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, name: str) -> str:
+        """Only fields the questionnaire asks (goals steer ranking, never eligibility)."""
+        if name not in RULE_FIELDS:
+            raise ValueError(f"unknown field '{name}'; allowed: {', '.join(RULE_FIELDS)}")
+        return name
+
+    @field_validator("in_")
+    @classmethod
+    def _known_values(cls, values: tuple | None, info: ValidationInfo) -> tuple | None:
+        """Each listed value exists for the field (region codes must be quoted: "01")."""
+        allowed = FIELD_VALUES.get(info.data.get("field"))
+        if values is not None and allowed is not None:
+            wrong = [v for v in values if v not in allowed or isinstance(v, bool) != isinstance(allowed[0], bool)]
+            if wrong:
+                raise ValueError(f"unknown value(s) {wrong} for '{info.data['field']}'; allowed: {', '.join(map(str, allowed))}")
+        return values
+
+    @field_validator("max")
+    @classmethod
+    def _ordered(cls, high: int | None, info: ValidationInfo) -> int | None:
+        """An age range must be possible."""
+        low = info.data.get("min")
+        if high is not None and low is not None and low > high:
+            raise ValueError(f"min ({low}) is greater than max ({high})")
+        return high
+
     @model_validator(mode="after")
     def _check(self) -> "FieldTest":
-        """The field exists, its bounds or values are possible, and texts are complete."""
-        if self.field not in RULE_FIELDS:
-            raise ValueError(f"unknown field '{self.field}'; allowed: {', '.join(RULE_FIELDS)}")
+        """The test has the right shape for its field, and texts for every case."""
         if self.field == "age":
-            self._check_age()
+            if self.in_ is not None or (self.min is None and self.max is None):
+                raise ValueError("an age test takes `min` and/or `max`, not `in`")
+            low, high = self.min if self.min is not None else MIN_AGE, self.max if self.max is not None else MAX_AGE
+            if low < MIN_AGE or high > MAX_AGE:
+                raise ValueError(f"ages must lie between {MIN_AGE} and {MAX_AGE}")
+            self._accepts = frozenset(range(low, high + 1))
         else:
-            self._check_values()
+            if self.min is not None or self.max is not None or not self.in_:
+                raise ValueError(f"a test on '{self.field}' takes a non-empty `in` list, not min/max")
+            self._accepts = frozenset(self.in_)
         if self.field in OPTIONAL_FIELDS and self.unknown is None:
             raise ValueError(f"'{self.field}' is optional: add an `unknown` text saying what to confirm when it is not answered")
         return self
-
-    def _check_age(self) -> None:
-        if self.in_ is not None or (self.min is None and self.max is None):
-            raise ValueError("an age test takes `min` and/or `max`, not `in`")
-        low, high = self.min if self.min is not None else MIN_AGE, self.max if self.max is not None else MAX_AGE
-        if low > high:
-            raise ValueError(f"min ({low}) is greater than max ({high})")
-        if low < MIN_AGE or high > MAX_AGE:
-            raise ValueError(f"ages must lie between {MIN_AGE} and {MAX_AGE}")
-        self._accepts = frozenset(range(low, high + 1))
-
-    def _check_values(self) -> None:
-        allowed = FIELD_VALUES[self.field]
-        if self.min is not None or self.max is not None or not self.in_:
-            raise ValueError(f"a test on '{self.field}' takes a non-empty `in` list")
-        wrong = [value for value in self.in_ if value not in allowed or isinstance(value, bool) != isinstance(allowed[0], bool)]
-        if wrong:
-            raise ValueError(f"unknown value(s) {wrong} for '{self.field}'; allowed: {', '.join(map(str, allowed))}")
-        self._accepts = frozenset(self.in_)
 
     def value(self, profile: Profile) -> int:
         """YES, NO, or UNKNOWN when an optional answer is missing."""

@@ -107,16 +107,18 @@ def load_rules(directory: Path, service_ids: frozenset[str]) -> RuleBook:
     problems: list[str] = []
     rules: dict[str, ServiceRules] = {}
     files = sorted(directory.glob("*.yaml"))
+    unreadable = set()
     for path in files:
         try:
             source = load_yaml(path)
             parsed = source.validate(ServiceRules)
         except DataFileError as error:
             problems.extend(error.problems)
+            unreadable.add(path.stem)
             continue
         problems.extend(_check_service(source, parsed, service_ids, rules))
         rules[parsed.service] = parsed
-    missing = sorted(service_ids - rules.keys())
+    missing = sorted(service_ids - rules.keys() - unreadable)
     if missing:
         problems.append(f"{directory}: no rule file for catalogue service(s): {', '.join(missing)}")
     if problems:

@@ -1,0 +1,113 @@
+"""The JSON API under /api/v1: recommendations and the catalogue, errors as problem+json."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, current_app, json, request
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from .problems import HTTP_DETAILS, HTTP_TITLES, field_errors, problem
+from .profile import LANGS, RecommendationRequest
+from .recommend import Recommender, service_view
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+JSON_TYPES = ("application/json",)
+
+
+def recommender() -> Recommender:
+    """The app's recommender, loaded once at start-up."""
+    return current_app.extensions["pathways"]
+
+
+def request_lang(body: object = None) -> str:
+    """The language asked for: in the body, then `?lang=`, then Accept-Language, else French."""
+    if isinstance(body, dict) and body.get("lang") in LANGS:
+        return body["lang"]
+    if request.args.get("lang") in LANGS:
+        return request.args["lang"]
+    return request.accept_languages.best_match(LANGS, default="fr")
+
+
+def _json_response(data: object, status: int = 200) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+@bp.post("/recommendations")
+def recommendations() -> Response:
+    """Validate a profile and answer with ranked, explained recommendations."""
+    body = _read_json()
+    if isinstance(body, Response):
+        return body
+    lang = request_lang(body)
+    if not isinstance(body, dict):
+        return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, "Le corps doit être un objet JSON.", "The body must be a JSON object."), "invalid-profile", errors=[])
+    try:
+        parsed = RecommendationRequest.model_validate(body)
+    except ValidationError as error:
+        errors = field_errors(error, lang)
+        fields = ", ".join(e["field"] for e in errors)
+        return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
+    answer = recommender().recommend(parsed.profile(), parsed.as_of or dt.date.today(), parsed.lang)
+    return _json_response(answer)
+
+
+@bp.get("/services")
+def services() -> Response:
+    """The whole catalogue."""
+    lang = request_lang()
+    catalogue = recommender().knowledge.catalogue
+    return _json_response({"version": catalogue.version, "services": [service_view(s, lang) for s in catalogue.services.values()]})
+
+
+@bp.get("/services/<service_id>")
+def service(service_id: str) -> Response:
+    """One catalogue entry."""
+    lang = request_lang()
+    found = recommender().knowledge.catalogue.services.get(service_id)
+    if found is None:
+        known = ", ".join(recommender().knowledge.catalogue.services)
+        return problem(404, _t(lang, "Service inconnu", "Unknown service"), _t(lang, f"Aucun service « {service_id} ». Services connus : {known}.", f"No service '{service_id}'. Known services: {known}."), "unknown-service")
+    return _json_response(service_view(found, lang))
+
+
+def _read_json() -> object | Response:
+    """The parsed body, or the problem that stops us from parsing it."""
+    lang = request_lang()
+    if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
+        return problem(415, _t(lang, "Type de contenu non pris en charge", "Unsupported media type"), _t(lang, "Envoyez le profil en JSON avec Content-Type: application/json.", "Send the profile as JSON with Content-Type: application/json."), "unsupported-media-type")
+    raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        return problem(400, _t(lang, "JSON trop imbriqué", "JSON nested too deeply"), _t(lang, "Le corps est imbriqué trop profondément ; un profil est un objet à un seul niveau.", "The body is nested too deeply; a profile is a flat object."), "malformed-json")
+    except ValueError as error:
+        where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
+        return problem(400, _t(lang, "JSON mal formé", "Malformed JSON"), _t(lang, f"Le corps n'est pas du JSON valide{where}.", f"The body is not valid JSON{where}."), "malformed-json")
+
+
+def _t(lang: str, fr: str, en: str) -> str:
+    return en if lang == "en" else fr
+
+
+def api_http_error(error: HTTPException) -> Response:
+    """Any HTTP error under /api/v1 (404, 405, 413...) as problem+json."""
+    lang = request_lang()
+    code = error.code or 500
+    detail = HTTP_DETAILS[code](lang) if code in HTTP_DETAILS else (error.description or "")
+    if code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        detail = _t(lang, f"Le corps dépasse {limit} octets.", f"The body exceeds {limit} bytes.")
+    title = HTTP_TITLES[code](lang) if code in HTTP_TITLES else error.name
+    response = problem(code, title, detail)
+    if error.code == 405 and error.valid_methods:
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def api_server_error(error: Exception) -> Response:
+    """An unexpected failure: logged in full, answered without internals."""
+    current_app.logger.exception("unexpected error on %s", request.path)
+    lang = request_lang()
+    return problem(500, _t(lang, "Erreur interne", "Internal error"), _t(lang, "Une erreur inattendue s'est produite ; elle a été enregistrée.", "An unexpected error happened; it has been logged."))
