@@ -24,11 +24,16 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(settings["TEMPLATES_DIR"]), instance_relative_config=True)
     app.config.update(settings)
     app.json.sort_keys = False  # answers read top-down: profile, versions, recommendations
+    register_extensions(app)
     register_knowledge(app)
     register_blueprints(app)
     register_errorhandlers(app)
     cli.init_app(app)
     return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Extensions and stores, each bound through its own init_app."""
 
 
 def register_knowledge(app: Flask) -> None:
