@@ -26,8 +26,23 @@ def profile_features(profile: Profile) -> list[str]:
     ]
     if profile.status in EXECUTIVE_STATUSES:
         features.append("executive:" + {True: "yes", False: "no", None: "unknown"}[profile.executive])
+    features += _audiences(profile)
     features += ["goal:" + goal for goal in profile.goals] or ["goal:none"]
     return features
+
+
+def _audiences(profile: Profile) -> list[str]:
+    """The catalogue's public groups the person belongs to, as services describe their audience."""
+    groups = []
+    if profile.age < 18:
+        groups.append("public:minors")
+    if 16 <= profile.age <= 25:
+        groups.append("public:young")
+    if profile.education_level in ("none", "level3"):
+        groups.append("public:low_qualified")
+    if profile.age <= 30 and profile.education_level in ("level6", "level7", "level8"):
+        groups.append("public:graduates")
+    return groups
 
 
 def all_profile_features() -> list[str]:
@@ -43,6 +58,7 @@ def all_profile_features() -> list[str]:
         + [f"education:{e}" for e in EDUCATION_LEVELS]
         + ["executive:yes", "executive:no", "executive:unknown"]
         + [f"goal:{g}" for g in GOALS] + ["goal:none"]
+        + ["public:minors", "public:young", "public:low_qualified", "public:graduates"]
     )
 
 
@@ -85,6 +101,10 @@ AUDIENCE_PHRASES: dict[str, Text] = {
     "education:level6": Text(fr="aux diplômés bac+3 ou bac+4", en="people with a bachelor's degree"),
     "education:level7": Text(fr="aux diplômés bac+5", en="people with a master's degree"),
     "education:level8": Text(fr="aux docteurs", en="people with a doctorate"),
+    "public:minors": Text(fr="aux mineurs", en="people under 18"),
+    "public:young": Text(fr="aux jeunes de 16 à 25 ans", en="young people aged 16 to 25"),
+    "public:low_qualified": Text(fr="aux personnes peu ou pas diplômées", en="people with few or no qualifications"),
+    "public:graduates": Text(fr="aux jeunes diplômés du supérieur", en="young graduates"),
     "executive:yes": Text(fr="aux cadres", en="executives (cadres)"),
     "goal:find_job": Text(fr="à qui cherche un emploi", en="people who want to find a job"),
     "goal:change_career": Text(fr="à qui veut changer de métier", en="people who want to change career"),

@@ -20,7 +20,12 @@ def from_environment() -> dict:
         "RULES_DIR": Path(os.environ.get("PATHWAYS_RULES_DIR", _shipped("rules"))),
         "DATA_DIR": Path(os.environ.get("PATHWAYS_DATA_DIR", _shipped("data"))),
         "TEMPLATES_DIR": _shipped("templates"),
+        "RANKER_ALPHA": float(os.environ.get("PATHWAYS_RANKER_ALPHA", 3.0)),  # chosen by cross-validation on the training cases
         # A profile is a few hundred bytes; anything much larger is a mistake or an attack.
-        "RANKER_ALPHA": float(os.environ.get("PATHWAYS_RANKER_ALPHA", 1.0)),
         "MAX_CONTENT_LENGTH": int(os.environ.get("PATHWAYS_MAX_BODY_BYTES", 16 * 1024)),
+        # Web pages: French by default; catalogues compiled in translations/ (see recommender/i18n.py).
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_TRANSLATION_DIRECTORIES": str(_shipped("translations")),
+        # htmx comes from npm (package.json, `npm ci`); the app serves it from node_modules, nothing is copied.
+        "HTMX_FILE": Path(os.environ.get("PATHWAYS_HTMX_FILE", ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js")),
     }
