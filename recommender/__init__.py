@@ -7,7 +7,7 @@ import sys
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, cli
+from . import api, cli, openapi
 from .ranking import train_ranker
 from .recommend import Knowledge, Recommender
 from .settings import from_environment
@@ -51,6 +51,7 @@ def register_knowledge(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
     app.register_blueprint(api.bp)
+    app.register_blueprint(openapi.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
