@@ -7,7 +7,7 @@ import sys
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, cli, openapi
+from . import api, cli, limits, openapi
 from .ranking import train_ranker
 from .recommend import Knowledge, Recommender
 from .settings import from_environment
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Extensions and stores, each bound through its own init_app."""
+    limits.init_app(app)
 
 
 def register_knowledge(app: Flask) -> None:
@@ -50,6 +51,7 @@ def register_knowledge(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
+    limits.limit_blueprint(api.bp, app)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
 

@@ -47,6 +47,7 @@ HTTP_TITLES = {
 HTTP_DETAILS = {
     404: Text(fr="Cette adresse n'existe pas dans l'API ; voir /api/v1/services et POST /api/v1/recommendations.", en="This address does not exist in the API; see /api/v1/services and POST /api/v1/recommendations."),
     405: Text(fr="Cette méthode n'est pas acceptée à cette adresse.", en="This method is not accepted at this address."),
+    429: Text(fr="Trop de requêtes depuis votre adresse ; réessayez après le délai indiqué par l'en-tête Retry-After.", en="Too many requests from your address; try again after the delay given in the Retry-After header."),
 }
 
 

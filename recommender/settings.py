@@ -21,8 +21,22 @@ def from_environment() -> dict:
         "DATA_DIR": Path(os.environ.get("PATHWAYS_DATA_DIR", _shipped("data"))),
         "TEMPLATES_DIR": _shipped("templates"),
         "RANKER_ALPHA": float(os.environ.get("PATHWAYS_RANKER_ALPHA", 3.0)),  # chosen by cross-validation on the training cases
+        # Anonymous API use per client address; storage "memory://" (one process) or "redis://127.0.0.1:6379".
+        "API_RATE_LIMIT": os.environ.get("PATHWAYS_API_RATE_LIMIT", "120 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("PATHWAYS_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": os.environ.get("PATHWAYS_RATELIMIT_ENABLED", "1") == "1",
         # A profile is a few hundred bytes; anything much larger is a mistake or an attack.
         "MAX_CONTENT_LENGTH": int(os.environ.get("PATHWAYS_MAX_BODY_BYTES", 16 * 1024)),
+        # Events and feedback: PostgreSQL (postgresql+psycopg://...) or, by default, a SQLite file in the instance folder.
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or None,
+        "MIGRATIONS_DIR": _shipped("migrations"),
+        "DB_CONNECT_TIMEOUT": int(os.environ.get("PATHWAYS_DB_CONNECT_TIMEOUT", 2)),  # seconds; libpq's minimum is 2
+        "DB_READ_TIMEOUT": float(os.environ.get("PATHWAYS_DB_READ_TIMEOUT", 3.0)),  # seconds a page waits for statistics
+        "DB_RETRY_SECONDS": float(os.environ.get("PATHWAYS_DB_RETRY_SECONDS", 5.0)),  # how often a lost database is probed
+        "FEEDBACK_WEIGHT": float(os.environ.get("PATHWAYS_FEEDBACK_WEIGHT", 0.1)),  # one answer's weight in `ranker train`
+        "STATS_CACHE_SECONDS": float(os.environ.get("PATHWAYS_STATS_CACHE_SECONDS", 300)),
+        "LOG_LEVEL": os.environ.get("PATHWAYS_LOG_LEVEL", "INFO"),
+        "LOG_FORMAT": os.environ.get("PATHWAYS_LOG_FORMAT", "json"),  # json or text
         # Web pages: French by default; catalogues compiled in translations/ (see recommender/i18n.py).
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(_shipped("translations")),

@@ -15,7 +15,7 @@ TODAY = dt.date(2026, 11, 23)
 @pytest.fixture(scope="session")
 def app():
     """The application with the shipped rules and catalogue."""
-    return create_app({"TESTING": True})
+    return create_app({"TESTING": True, "RATELIMIT_ENABLED": False})  # the limit has its own test
 
 
 @pytest.fixture()
