@@ -7,7 +7,7 @@ import sys
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, cli, limits, openapi
+from . import api, cli, db, i18n, limits, openapi, ops, questionnaire, stats
 from .ranking import train_ranker
 from .recommend import Knowledge, Recommender
 from .settings import from_environment
@@ -34,7 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Extensions and stores, each bound through its own init_app."""
+    ops.init_app(app)
     limits.init_app(app)
+    i18n.init_app(app)
+    db.init_app(app)
 
 
 def register_knowledge(app: Flask) -> None:
@@ -54,22 +57,25 @@ def register_blueprints(app: Flask) -> None:
     limits.limit_blueprint(api.bp, app)
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
+    app.register_blueprint(questionnaire.bp)
+    app.register_blueprint(stats.bp)
+    app.register_blueprint(ops.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """API paths answer problem+json; other paths keep Flask's pages for now."""
+    """API paths answer problem+json; other paths get a page in the person's language."""
 
     def http_error(error: HTTPException):
         if request.path.startswith(api.bp.url_prefix):
             return api.api_http_error(error)
-        return error
+        return questionnaire.page_error(error)
 
     def server_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         if request.path.startswith(api.bp.url_prefix):
             return api.api_server_error(error)
-        raise error
+        return questionnaire.server_error_page(error)
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, server_error)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Response, current_app, json, request
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from .problems import HTTP_DETAILS, HTTP_TITLES, field_errors, problem
-from .profile import LANGS, RecommendationRequest
+from .profile import LANGS, Lang, Profile, RecommendationRequest
 from .recommend import Recommender, service_view
+from .storage import record_event, record_feedback
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON_TYPES = ("application/json",)
@@ -49,8 +50,65 @@ def recommendations() -> Response:
         errors = field_errors(error, lang)
         fields = ", ".join(e["field"] for e in errors)
         return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
-    answer = recommender().recommend(parsed.profile(), parsed.as_of or dt.date.today(), parsed.lang)
+    profile = parsed.profile()
+    answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang)
+    record_event(profile, [item["id"] for item in answer["recommendations"]])  # coarse buckets only; never blocks
     return _json_response(answer)
+
+
+class FeedbackRequest(Profile):
+    """The JSON body of POST /api/v1/feedback: the profile, a recommended service, useful or not. Stored anonymously."""
+
+    service_id: str = Field(max_length=64, description="The recommended service the answer is about (an `id` from /services).")
+    useful: bool = Field(strict=True, description="true: useful; false: not useful.")
+    lang: Lang = "fr"
+
+
+@bp.post("/feedback")
+def feedback() -> Response:
+    """Record whether a recommended service was useful: service id, yes/no and coarse buckets, nothing else."""
+    body = _read_json()
+    if isinstance(body, Response):
+        return body
+    lang = request_lang(body)
+    title = _t(lang, "Avis invalide", "Invalid feedback")
+    if not isinstance(body, dict):
+        return problem(422, title, _t(lang, "Le corps doit être un objet JSON.", "The body must be a JSON object."), "invalid-feedback", errors=[])
+    try:
+        parsed = FeedbackRequest.model_validate(body)
+    except ValidationError as error:
+        errors = _feedback_errors(field_errors(error, lang), lang)
+        fields = ", ".join(e["field"] for e in errors)
+        return problem(422, title, _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-feedback", errors=errors)
+    known = list(recommender().knowledge.catalogue.services)
+    if parsed.service_id not in known:
+        detail = _t(lang, "service inconnu ; attendu : un identifiant de /api/v1/services", "unknown service; allowed: an id from /api/v1/services")
+        errors = [{"field": "service_id", "code": "unknown_value", "detail": detail, "allowed": known, "received": parsed.service_id}]
+        return problem(422, title, _t(lang, "Champs à corriger : service_id.", "Fields to correct: service_id."), "invalid-feedback", errors=errors)
+    profile = Profile.model_validate(parsed.model_dump(include=set(Profile.model_fields)))
+    recorded = record_feedback(profile, parsed.service_id, parsed.useful)
+    answer = {"recorded": recorded}
+    if not recorded:
+        answer["detail"] = _t(lang, "Merci ! Votre avis n'a pas pu être conservé pour le moment.", "Thank you! Your answer could not be kept for the moment.")
+    return _json_response(answer, 202)
+
+
+def _feedback_errors(errors: list[dict], lang: str) -> list[dict]:
+    """The profile's field errors, completed for the two feedback fields and the feedback's list of fields."""
+    accepted = ", ".join(FeedbackRequest.model_fields)
+    allowed = {
+        "service_id": (_t(lang, "un identifiant de service de /api/v1/services", "a service id from /api/v1/services"), None),
+        "useful": (_t(lang, "true ou false", "true or false"), [True, False]),
+    }
+    for entry in errors:
+        if entry["code"] == "extra_forbidden":
+            entry["detail"] = _t(lang, f"champ inconnu ; champs acceptés : {accepted}", f"unknown field; accepted fields: {accepted}")
+        elif entry["field"] in allowed:
+            text, values = allowed[entry["field"]]
+            entry["detail"] += (" ; attendu : " if lang == "fr" else "; allowed: ") + text
+            if values is not None:
+                entry["allowed"] = values
+    return errors
 
 
 @bp.get("/services")

@@ -64,14 +64,20 @@ def ranker_train() -> None:
     import time
 
     from .ranking import train_ranker
+    from .storage import stored_feedback
 
     started = time.perf_counter()
-    ranker, summary = train_ranker(current_app.extensions["pathways"].knowledge, current_app.config)
+    feedback, source = stored_feedback()
+    ranker, summary = train_ranker(current_app.extensions["pathways"].knowledge, current_app.config, feedback=feedback)
     current_app.extensions["pathways"].ranker = ranker
-    click.echo(f"{summary}; trained in {time.perf_counter() - started:.2f} s")
+    click.echo(f"{summary} ({source}); trained in {time.perf_counter() - started:.2f} s")
 
 
 def init_app(app: Flask) -> None:
     """Register the command groups."""
+    from .db_commands import db_cli, events_cli
+
     app.cli.add_command(rules_cli)
     app.cli.add_command(ranker_cli)
+    app.cli.add_command(db_cli)
+    app.cli.add_command(events_cli)

@@ -13,9 +13,11 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="session")
-def app():
-    """The application with the shipped rules and catalogue."""
-    return create_app({"TESTING": True, "RATELIMIT_ENABLED": False})  # the limit has its own test
+def app(tmp_path_factory):
+    """The application with the shipped rules and catalogue, storing into a throw-away SQLite file."""
+    database = tmp_path_factory.mktemp("db") / "pathways.sqlite3"
+    # The rate limit has its own test; here it would only get in the way of many requests from one address.
+    return create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "DATABASE_URL": f"sqlite:///{database}"})
 
 
 @pytest.fixture()

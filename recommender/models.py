@@ -1,0 +1,82 @@
+"""What the service stores, as SQLModel families: partners, anonymous usage events, feedback.
+
+Privacy by design: no model here can hold an exact age, a disability, an IP address, a user
+agent, a cookie, free text or any identifier that follows a person across requests. Answers
+are stored only as coarse buckets (see `recommender.storage.buckets`), with a day, never a time.
+Row keys are random UUIDs so that they do not even reveal the order of arrival.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names, so that migrations read the same on SQLite and PostgreSQL.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class PartnerBase(SQLModel):
+    """A partner organisation that embeds the questionnaire: what it is called and its URL slug."""
+
+    slug: str = Field(max_length=64, regex=SLUG_PATTERN, unique=True, index=True)
+    name: str = Field(max_length=200)
+
+
+class Partner(PartnerBase, table=True):
+    """The partner table (managed by the partner commands)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_on: dt.date = Field(default_factory=dt.date.today)
+
+
+class PartnerPublic(PartnerBase):
+    """A partner as pages and the API may show it."""
+
+
+class Buckets(SQLModel):
+    """The coarse, non-identifying description of a person, shared by events and feedback."""
+
+    day: dt.date = Field(index=True)
+    age_band: str = Field(max_length=5)
+    status: str = Field(max_length=16)
+    region: str = Field(max_length=2)
+    education_band: str = Field(max_length=9)
+    # Where the questionnaire was used (a partner's embed), not who used it.
+    partner_slug: str | None = Field(default=None, max_length=64, index=True)
+
+
+class UsageEvent(Buckets, table=True):
+    """One recommendation served: who in broad terms, on which day; services in UsageEventService."""
+
+    __tablename__ = "usage_event"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+
+
+class UsageEventService(SQLModel, table=True):
+    """A service an event showed and/or that was clicked (one row per service)."""
+
+    __tablename__ = "usage_event_service"
+
+    event_id: uuid.UUID = Field(foreign_key="usage_event.id", ondelete="CASCADE", primary_key=True)
+    service_id: str = Field(max_length=64, primary_key=True, index=True)
+    shown: bool = True
+    clicked: bool = False
+
+
+class Feedback(Buckets, table=True):
+    """A "useful" / "not useful" answer about one recommended service."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    service_id: str = Field(max_length=64, index=True)
+    useful: bool

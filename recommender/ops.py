@@ -1,0 +1,157 @@
+"""Operations: /healthz and /readyz for the load balancer, JSON log lines that carry a request id.
+
+Log lines never hold an IP address, a user agent, a cookie or a query string (the questionnaire keeps its
+answers in the URL): a request is logged as method, path, status and duration, under its request id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+
+from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
+from flask.logging import default_handler
+
+bp = Blueprint("ops", __name__)
+access_log = logging.getLogger("recommender.access")
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# A proxy's id is kept when it looks like one; anything else is replaced, never echoed.
+TRUSTED_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
+QUIET_PATHS = ("/healthz", "/readyz")  # polled every few seconds: logged at debug level only
+READY_CHECK_TIMEOUT = 1.0  # seconds a load balancer's probe may wait on the database
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """The process is up and answering; nothing else is checked."""
+    return _no_store(jsonify(status="ok"))
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """Rules loaded and database reachable: ready; database down: degraded (still serving); no rules: 503."""
+    checks = {"rules": _rules_check(), "database": _database_check()}
+    if checks["rules"]["status"] != "ok":
+        status, code = "not_ready", 503
+    elif checks["database"]["status"] != "ok":
+        status, code = "degraded", 200
+    else:
+        status, code = "ready", 200
+    response = jsonify(status=status, checks=checks)
+    response.status_code = code
+    return _no_store(response)
+
+
+def _rules_check() -> dict:
+    """The rules and catalogue are in memory."""
+    recommender = current_app.extensions.get("pathways")
+    if recommender is None:
+        return {"status": "failed"}
+    knowledge = recommender.knowledge
+    return {"status": "ok", "services": len(knowledge.catalogue.services), "versions": knowledge.versions}
+
+
+def _database_check() -> dict:
+    """Ask the database now (briefly); what is degraded when it does not answer."""
+    store = current_app.extensions.get("pathways_store")
+    if store is None:
+        return {"status": "degraded", "problem": "not_configured", "degraded": ["events", "feedback", "stats"]}
+    problem = store.check(timeout=READY_CHECK_TIMEOUT)
+    if problem is None:
+        return {"status": "ok", "backend": store.backend}
+    return {"status": "degraded", "backend": store.backend, "problem": problem, "degraded": ["events", "feedback", "stats"]}
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- request ids and logs ------------------------------------------------------------------------------------------
+
+
+def current_request_id() -> str | None:
+    """The id of the request being served, if any."""
+    return g.get("request_id") if has_request_context() else None
+
+
+def _start_request() -> None:
+    incoming = request.headers.get(REQUEST_ID_HEADER, "")
+    g.request_id = incoming if TRUSTED_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    g.request_started = time.perf_counter()
+
+
+def _finish_request(response: Response) -> Response:
+    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    started = g.get("request_started")
+    duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
+    level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
+    access_log.log(level, "%s %s %s", request.method, request.path, response.status_code, extra={"method": request.method, "path": request.path, "status": response.status_code, "duration_ms": duration_ms})
+    return response
+
+
+class RequestIdFilter(logging.Filter):
+    """Give every record a `request_id` (the current request's, or the one the caller passed)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = getattr(record, "request_id", None) or current_request_id()
+        return True
+
+
+_STANDARD_FIELDS = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime", "request_id"}
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, request_id and any `extra` fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if getattr(record, "request_id", None):
+            entry["request_id"] = record.request_id
+        entry.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD_FIELDS and not key.startswith("_")})
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time (test runners swap it)."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
+    """Send the package's logs (`recommender.*`, including Flask's app logger) to stderr, as JSON lines by default."""
+    logger = logging.getLogger("recommender")
+    logger.removeHandler(default_handler)
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level.upper())
+
+
+def init_app(app: Flask) -> None:
+    """JSON logs and a request id on every request and response."""
+    configure_logging(app.config["LOG_LEVEL"], app.config["LOG_FORMAT"])
+    app.before_request(_start_request)
+    app.after_request(_finish_request)

@@ -1,0 +1,38 @@
+// The little the pages need beyond htmx. No inline script anywhere (strict Content-Security-Policy): this file is
+// loaded with `defer`, and everything here is an enhancement; the pages work without it.
+(function () {
+  "use strict";
+
+  // A print button, shown only when JavaScript can run it.
+  function revealPrintButtons(root) {
+    root.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target : null;
+    if (!target) { return; }
+    if (target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
+    // An error summary's link puts the cursor in the field, not only the field on screen.
+    var link = target.closest(".error-summary a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (field) {
+      event.preventDefault();
+      field.focus();
+      field.scrollIntoView({ block: "center" });
+    }
+  });
+  // The browser's back button shows each question as it was answered: just before a step is sent, its address is
+  // updated to carry the answer given (the answers live in the URL, never in storage).
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = event.detail.elt;
+    if (form instanceof HTMLFormElement && form.classList.contains("step-form")) {
+      var answers = new URLSearchParams(new FormData(form)).toString();
+      history.replaceState(history.state, "", window.location.pathname + "?" + answers);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () { revealPrintButtons(document); });
+  document.addEventListener("htmx:load", function (event) { revealPrintButtons(event.detail.elt); });
+})();

@@ -1,0 +1,196 @@
+"""What is stored, on SQLite and PostgreSQL: only coarse buckets, feedback through the API, retention, migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect, select
+from sqlmodel import SQLModel
+
+from recommender import create_app, db
+from recommender.ranking import train_ranker
+from recommender.storage import feedback_rows, record_event, record_feedback, retention_cutoff
+from tests.conftest import person
+from tests.db_support import BACKENDS, MIGRATIONS, app_config, make_database
+from tests.db_support import database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
+
+# The whole list of what an event or a feedback answer may hold (issue 6), plus a random row key.
+EVENT_FIELDS = {"id", "day", "age_band", "status", "region", "education_band", "partner_slug"}
+EVENT_SERVICE_FIELDS = {"event_id", "service_id", "shown", "clicked"}
+FEEDBACK_FIELDS = EVENT_FIELDS | {"service_id", "useful"}
+PERSON = {"age": 19, "status": "job_seeker", "region": "32", "disability": "recognised", "education_level": "level3", "executive": False, "goals": ["find_job"]}
+TRACES = {"User-Agent": "Mozilla/5.0 (X11; Linux) TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7", "Cookie": "session=abc123"}
+
+
+def rows(app, table: str) -> list[dict]:
+    """Every row of a table, as the database holds it."""
+    store = app.extensions["pathways_store"]
+    assert store.flush()
+    with store.engine.connect() as connection:
+        return [dict(row._mapping) for row in connection.execute(select(SQLModel.metadata.tables[table]))]
+
+
+def test_the_schema_has_no_column_for_anything_but_the_buckets(db_app):
+    columns = inspect(db_app.extensions["pathways_store"].engine)
+    assert {c["name"] for c in columns.get_columns("usage_event")} == EVENT_FIELDS
+    assert {c["name"] for c in columns.get_columns("usage_event_service")} == EVENT_SERVICE_FIELDS
+    assert {c["name"] for c in columns.get_columns("feedback")} == FEEDBACK_FIELDS
+
+
+def test_a_served_recommendation_leaves_only_buckets_and_service_ids(empty_db):
+    response = empty_db.test_client().post("/api/v1/recommendations", json=PERSON, headers=TRACES)
+    assert response.status_code == 200
+    shown = [r["id"] for r in response.get_json()["recommendations"]]
+
+    [event] = rows(empty_db, "usage_event")
+    assert set(event) == EVENT_FIELDS
+    assert {k: v for k, v in event.items() if k != "id"} == {
+        "day": dt.date.today(), "age_band": "18-25", "status": "job_seeker", "region": "32", "education_band": "level3-4", "partner_slug": None,
+    }
+    services = rows(empty_db, "usage_event_service")
+    assert {s["service_id"] for s in services} == set(shown) and all(s["shown"] and not s["clicked"] for s in services)
+    stored = {str(value) for row in [event, *services] for key, value in row.items() if key not in ("id", "event_id")}
+    assert not stored & {"recognised", "find_job", "level3", "19", *TRACES.values(), "203.0.113.7"}
+
+
+def test_clicks_are_kept_with_the_services_shown(empty_db):
+    with empty_db.test_request_context():
+        assert record_event(person(), ["cep", "cpf"], ["cpf", "vae"])
+    by_service = {s["service_id"]: (s["shown"], s["clicked"]) for s in rows(empty_db, "usage_event_service")}
+    assert by_service == {"cep": (True, False), "cpf": (True, True), "vae": (False, True)}
+
+
+def test_feedback_through_the_api_keeps_service_verdict_and_buckets_only(empty_db):
+    body = {**PERSON, "service_id": "cap-emploi", "useful": True}
+    response = empty_db.test_client().post("/api/v1/feedback", json=body, headers=TRACES)
+    assert response.status_code == 202 and response.get_json() == {"recorded": True}
+    [row] = rows(empty_db, "feedback")
+    assert set(row) == FEEDBACK_FIELDS
+    assert (row["service_id"], row["useful"], row["age_band"], row["education_band"]) == ("cap-emploi", True, "18-25", "level3-4")
+    assert "recognised" not in repr(row) and "Traceable" not in repr(row)
+
+
+@pytest.mark.parametrize(("change", "field", "says"), [
+    ({"service_id": "no-such-service"}, "service_id", "/api/v1/services"),
+    ({"useful": "yes"}, "useful", "true or false"),
+    ({"comment": "great"}, "comment", "service_id, useful"),
+    ({"age": 7}, "age", "14"),
+])
+def test_bad_feedback_gets_a_problem_naming_the_field(empty_db, change, field, says):
+    response = empty_db.test_client().post("/api/v1/feedback", json={**PERSON, "service_id": "cep", "useful": False, "lang": "en", **change})
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    [error] = [e for e in response.get_json()["errors"] if e["field"] == field]
+    assert says in error["detail"]
+    assert rows(empty_db, "feedback") == []
+
+
+def test_feedback_problems_are_in_french_by_default(empty_db):
+    response = empty_db.test_client().post("/api/v1/feedback", json={**PERSON, "service_id": "cep", "useful": "oui"})
+    assert response.get_json()["title"] == "Avis invalide"
+    assert "true ou false" in response.get_json()["errors"][0]["detail"]
+
+
+def test_feedback_about_an_unknown_service_is_never_stored(empty_db):
+    with empty_db.test_request_context():
+        assert record_feedback(person(), "free text that is not a service", True) is False
+    assert rows(empty_db, "feedback") == []
+
+
+def test_purge_removes_exactly_what_is_older_than_13_months(empty_db):
+    today = dt.date(2026, 11, 23)
+    cutoff = dt.date(2025, 10, 23)
+    days = [cutoff - dt.timedelta(days=400), cutoff - dt.timedelta(days=1), cutoff, cutoff + dt.timedelta(days=1), today]
+    with empty_db.test_request_context():
+        for day in days:
+            assert record_event(person(), ["cep"], day=day)
+            assert record_feedback(person(), "cep", True, day=day)
+    assert empty_db.extensions["pathways_store"].flush()
+    result = empty_db.test_cli_runner().invoke(args=["events", "purge", "--today", today.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "deleted 2 events and 2 feedback answers from before 2025-10-23" in result.output
+    assert sorted(r["day"] for r in rows(empty_db, "usage_event")) == days[2:]
+    assert sorted(r["day"] for r in rows(empty_db, "feedback")) == days[2:]
+    assert len(rows(empty_db, "usage_event_service")) == 3
+
+
+@pytest.mark.parametrize(("today", "cutoff"), [
+    ("2026-11-23", "2025-10-23"), ("2027-01-15", "2025-12-15"), ("2027-03-31", "2026-02-28"), ("2029-03-31", "2028-02-29"),
+])
+def test_retention_is_13_calendar_months(today, cutoff):
+    assert retention_cutoff(dt.date.fromisoformat(today)) == dt.date.fromisoformat(cutoff)
+
+
+def test_stored_feedback_can_move_a_service_down_for_the_people_who_found_it_useless(empty_db):
+    someone = person(age=45, status="employee", education_level="level4")
+    with empty_db.test_request_context():
+        for _ in range(30):
+            record_feedback(someone, "cep", False)
+        record_feedback(someone, "bilan-competences", True)
+    store = empty_db.extensions["pathways_store"]
+    store.flush()
+    with store.session() as session:
+        folded = feedback_rows(session, services=empty_db.extensions["pathways"].knowledge.catalogue.services, weight_per_answer=1.0, max_weight=20.0)
+    assert [(p.age, p.status, p.disability, sid, grade, weight) for p, sid, grade, weight in folded] == [
+        (45, "employee", "none", "bilan-competences", 3.0, 1.0), (45, "employee", "none", "cep", 0.0, 20.0),
+    ]
+    before = empty_db.extensions["pathways"].ranker  # trained at start-up, on the cases alone
+    after, summary = train_ranker(empty_db.extensions["pathways"].knowledge, empty_db.config, feedback=folded)
+    assert summary.endswith("2 feedback rows")
+    candidates = ["cep", "bilan-competences", "vae", "cpf"]
+    score = lambda ranker: {r.service_id: r.score for r in ranker.rank(someone, candidates)}["cep"]  # noqa: E731
+    assert score(after) < score(before)
+
+
+def test_ranker_train_folds_stored_feedback_in(empty_db):
+    with empty_db.test_request_context():
+        for useful in (True, False, True):
+            record_feedback(person(), "cep", useful)
+    empty_db.extensions["pathways_store"].flush()
+    ranker = empty_db.extensions["pathways"].ranker
+    try:
+        result = empty_db.test_cli_runner().invoke(args=["ranker", "train"])
+    finally:
+        empty_db.extensions["pathways"].ranker = ranker
+    assert result.exit_code == 0, result.output
+    assert "1 feedback rows (1 feedback groups from the database)" in result.output
+
+
+def test_migrations_create_exactly_the_models(db_app):
+    with db_app.extensions["pathways_store"].engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_start_up_refuses_a_schema_that_is_behind_and_names_the_fix(backend, tmp_path):
+    url, schema = make_database(backend, tmp_path)
+    try:
+        engine = db.build_engine(url)
+        db.upgrade(engine, MIGRATIONS)
+        db.downgrade(engine, MIGRATIONS, "base")
+        engine.dispose()
+        with pytest.raises(db.SchemaBehind, match="flask --app recommender db upgrade"):
+            create_app(app_config(url))
+    finally:
+        if schema:
+            schema.drop()
+
+
+def test_a_fresh_machine_gets_its_sqlite_schema_by_itself(tmp_path):
+    path = tmp_path / "instance" / "pathways.sqlite3"
+    app = create_app(app_config(f"sqlite:///{path}"))
+    store = app.extensions["pathways_store"]
+    assert path.is_file() and store.problem is None
+    assert db.current_revision(store.engine) == store.revisions.head
+    store.close()
+
+
+def test_without_database_url_events_go_to_a_file_in_the_instance_folder(tmp_path):
+    from flask import Flask
+
+    bare = Flask("pathways_elsewhere", instance_path=str(tmp_path / "instance"))
+    bare.config["DATABASE_URL"] = None
+    assert db.database_url(bare) == f"sqlite:///{tmp_path}/instance/pathways.sqlite3"

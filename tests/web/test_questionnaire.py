@@ -1,0 +1,360 @@
+"""The questionnaire as a person meets it, page by page (Flask test client; the browser tests drive a real Chromium)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from recommender import questionnaire
+from recommender.profile import Profile
+
+from .conftest import EMPLOYEE, YOUNG, query
+
+HTMX = {"HX-Request": "true", "HX-Target": "main"}
+
+
+class Page(HTMLParser):
+    """Just enough of a page to ask what a person (or a screen reader) would find on it."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.elements: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        if data.strip():
+            self.text.append(" ".join(data.split()))
+
+    def find(self, tag: str | None = None, **attrs) -> list[dict]:
+        """Elements with that tag (any if None) whose attributes have these values (True: present)."""
+        found = []
+        for name, values in self.elements:
+            if tag and name != tag:
+                continue
+            if all((key.replace("_", "-") in values) if wanted is True else values.get(key.replace("_", "-")) == wanted for key, wanted in attrs.items()):
+                found.append(values)
+        return found
+
+    def one(self, tag: str | None = None, **attrs) -> dict:
+        found = self.find(tag, **attrs)
+        assert len(found) == 1, f"expected one <{tag} {attrs}>, found {len(found)}"
+        return found[0]
+
+    @property
+    def all_text(self) -> str:
+        return " ".join(self.text)
+
+
+def page(response) -> Page:
+    return Page(response.get_data(as_text=True))
+
+
+def hidden_answers(parsed: Page) -> dict:
+    """The answers a form carries in hidden inputs."""
+    carried: dict = {}
+    for field in parsed.find("input", type="hidden"):
+        carried.setdefault(field["name"], []).append(field["value"])
+    return carried
+
+
+def answer(client, step: str, answers: dict, **form):
+    """Submit one step as the browser would: the answers so far plus this step's answer."""
+    return client.post(f"/questions/{step}", data={**answers, **form})
+
+
+# --- the journey --------------------------------------------------------------------------------------------------
+
+
+def test_start_page_says_what_it_is_in_french_by_default_with_a_switch_to_english(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    start = page(response)
+    assert start.one("html")["lang"] == "fr"
+    assert "gratuit et anonyme" in start.all_text and "deux minutes" in start.all_text
+    assert start.one("a", hreflang="en")["href"].endswith("lang=en")
+    assert any(link["href"] == "/questions/age?lang=fr" for link in start.find("a", href=True))
+    english = page(client.get("/?lang=en"))
+    assert english.one("html")["lang"] == "en" and "free and anonymous" in english.all_text
+
+
+def test_each_question_leads_to_the_next_then_to_the_check_page(client):
+    answers: dict = {"lang": "en"}
+    expected = [("age", "30", "Question 1 of 5", "status"), ("status", "employee", "Question 2 of 5", "region"),
+                ("region", "11", "Question 3 of 5", "disability"), ("disability", "none", "Question 4 of 5", "education-level"),
+                ("education-level", "level6", "Question 5 of 5", "executive"), ("executive", "true", "Follow-up question 1 of 2", "goals")]
+    for step, value, progress, following in expected:
+        shown = page(client.get(f"/questions/{step}?{query(answers)}"))
+        assert progress in shown.all_text
+        field = step.replace("-", "_")
+        answers[field] = value
+        response = answer(client, step, answers)
+        assert response.status_code == 303
+        assert urlsplit(response.location).path == f"/questions/{following}"
+        assert parse_qs(urlsplit(response.location).query)[field] == [value]  # the answer travels in the URL
+    goals = page(client.get(f"/questions/goals?{query(answers)}"))
+    assert "Follow-up question 2 of 2" in goals.all_text
+    response = client.post("/questions/goals", data={**answers, "goals": ["change_career", "train"]})
+    assert urlsplit(response.location).path == "/check"
+    assert parse_qs(urlsplit(response.location).query)["goals"] == ["change_career", "train"]
+
+
+def test_the_cadre_question_is_only_asked_of_employees_and_job_seekers(client):
+    student = {"age": "20", "status": "student", "region": "53", "disability": "none", "lang": "fr"}
+    response = answer(client, "education-level", student, education_level="level4")
+    assert urlsplit(response.location).path == "/questions/goals"
+    goals = page(client.get(response.location))
+    assert "Question complémentaire 1 sur 1" in goals.all_text
+    seeker = {**student, "status": "job_seeker"}
+    response = answer(client, "education-level", seeker, education_level="level4")
+    assert urlsplit(response.location).path == "/questions/executive"
+    assert "Aviez-vous le statut cadre dans votre dernier emploi" in page(client.get(response.location)).all_text
+
+
+def test_back_links_keep_every_answer(client):
+    answers = {"age": "30", "status": "employee", "region": "11", "lang": "en"}
+    region = page(client.get(f"/questions/region?{query(answers)}"))
+    back = region.one("a", **{"class": "back-link"})["href"]
+    status_page = page(client.get(back))
+    assert status_page.one("input", value="employee")["checked"] is None  # present: the answer is ticked
+    assert hidden_answers(status_page)["region"] == ["11"]  # later answers are kept for the way forward
+    first = page(client.get(f"/questions/age?{query(answers)}"))
+    assert first.one("input", id="age")["value"] == "30"
+    assert first.one("a", **{"class": "back-link"})["href"] == "/?lang=en"
+
+
+def test_a_wrong_age_is_shown_again_with_a_specific_error_and_nothing_lost(client):
+    response = answer(client, "age", {"status": "employee", "region": "11", "lang": "en"}, age="thirty")
+    assert response.status_code == 422
+    assert response.headers["HX-Push-Url"] == "false"
+    shown = page(response)
+    assert shown.one("title") is not None and "Error:" in shown.all_text
+    summary_link = shown.one("a", href="#age")
+    assert summary_link is not None
+    assert "Enter your age in figures, for example 34." in shown.all_text
+    field = shown.one("input", id="age")
+    assert field["value"] == "thirty" and field["aria-invalid"] == "true"
+    assert "age-error" in field["aria-describedby"].split()
+    assert hidden_answers(shown)["status"] == ["employee"] and hidden_answers(shown)["region"] == ["11"]
+    too_young = page(answer(client, "age", {"lang": "fr"}, age="13"))
+    assert "Indiquez un âge de 14 à 99 ans." in too_young.all_text
+
+
+def test_a_missing_choice_is_named_in_the_persons_language(client):
+    response = answer(client, "status", {"age": "30", "lang": "fr"})
+    assert response.status_code == 422
+    shown = page(response)
+    assert "Choisissez la situation qui vous correspond le mieux." in shown.all_text
+    assert shown.one("a", href="#status-pupil") is not None  # the summary links to the first choice
+    assert "status-error" in shown.one("fieldset")["aria-describedby"].split()
+
+
+def test_the_check_page_lists_every_answer_with_a_change_link_that_comes_back(client):
+    answers = {**EMPLOYEE, "lang": "en"}
+    check = page(client.get(f"/check?{query(answers)}"))
+    assert "30 years old" in check.all_text and "Employee" in check.all_text and "Île-de-France" in check.all_text
+    assert "Yes, officially recognised" in check.all_text and "None chosen" in check.all_text
+    change_links = [a["href"] for a in check.find("a", href=True) if "return_to=check" in a["href"]]
+    assert len(change_links) == 7  # five questions, the cadre follow-up and the goals
+    status_link = next(link for link in change_links if link.startswith("/questions/status"))
+    changed = answer(client, "status", {**parse_flat(status_link), "status": "civil_servant"})
+    assert urlsplit(changed.location).path == "/check"
+    assert "executive" not in parse_qs(urlsplit(changed.location).query)  # no longer meaningful, dropped
+    results_link = check.one("a", **{"class": "button"})["href"]
+    assert urlsplit(results_link).path == "/results"
+
+
+def test_changing_to_a_status_that_needs_the_cadre_question_asks_it_before_returning(client):
+    answers = {"age": "30", "status": "student", "region": "11", "disability": "none", "education_level": "level6", "lang": "en", "return_to": "check"}
+    response = answer(client, "status", {**answers, "status": "employee"})
+    location = urlsplit(response.location)
+    assert location.path == "/questions/executive" and parse_qs(location.query)["return_to"] == ["check"]
+    done = answer(client, "executive", {**answers, "status": "employee", "executive": "false"})
+    assert urlsplit(done.location).path == "/check"
+
+
+def parse_flat(url: str) -> dict:
+    """A URL's query as form data (lists kept for repeated keys)."""
+    return {key: values if len(values) > 1 else values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+def test_results_show_the_ranked_recommendations_of_the_core_with_reasons_and_next_steps(client, recommender, monkeypatch):
+    events = []
+    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown: events.append((profile, shown)) or True)
+    response = client.get(f"/results?{query(YOUNG, lang='en')}")
+    assert response.status_code == 200
+    shown = page(response)
+    expected = recommender.recommend(Profile(age=19, status="job_seeker", region="32", disability="none", education_level="none", executive=False, goals=("find_job",)), dt.date.today(), "en")
+    ids = [item["id"] for item in expected["recommendations"]]
+    assert shown.one("ol", id="recommendations") is not None
+    assert [li["data-service-id"] for li in shown.find("li", data_service_id=True)] == ids
+    first = expected["recommendations"][0]
+    assert first["name"] in shown.all_text and first["ranking_reason"] in shown.all_text and "Why first:" in shown.all_text
+    assert first["next_steps"][0]["text"] in shown.all_text and first["operator"]["name"] in shown.all_text
+    assert "Not for you right now" in shown.all_text and expected["not_eligible"][0]["why_not"][0] in shown.all_text
+    assert events == [(expected_profile(expected), ids)]
+    share = shown.one("input", id="share-url")["value"]
+    assert parse_qs(urlsplit(share).query)["disability"] == ["none"] and "disability" in shown.all_text  # said plainly
+    assert all(a.get("rel") == "noreferrer" for a in shown.find("a", href=True) if a["href"].startswith("https://"))
+
+
+def expected_profile(answer: dict) -> Profile:
+    return Profile.model_validate(answer["profile"])
+
+
+def test_results_with_a_missing_or_tampered_answer_send_back_to_the_check_page(client):
+    incomplete = {key: value for key, value in YOUNG.items() if key != "region"}
+    response = client.get(f"/results?{query(incomplete, lang='en')}")
+    assert response.status_code == 422
+    shown = page(response)
+    assert "Check your answers" in shown.all_text and "Choose the region where you live." in shown.all_text
+    assert any(a["href"].startswith("/questions/region?") for a in shown.find("a", href=True))
+    tampered = page(client.get(f"/results?{query({**YOUNG, 'region': '99'}, lang='en')}"))
+    assert "Choose one of the answers listed." in tampered.all_text
+
+
+def test_feedback_is_recorded_anonymously_and_thanked_even_when_the_database_is_away(client, monkeypatch):
+    calls = []
+    monkeypatch.setattr(questionnaire, "record_feedback", lambda profile, service_id, useful: calls.append((profile.age, service_id, useful)) or False)
+    form = {**YOUNG, "lang": "en", "service_id": "mission-locale", "useful": "yes"}
+    response = client.post("/feedback", data=form, headers={"HX-Request": "true", "HX-Target": "feedback-mission-locale"})
+    assert response.status_code == 200 and calls == [(19, "mission-locale", True)]
+    thanks = page(response)
+    assert thanks.one("p", id="feedback-mission-locale") is not None and "Thank you for telling us." in thanks.all_text
+    assert "<html" not in response.get_data(as_text=True)
+    plain = client.post("/feedback", data={**form, "useful": "no"})
+    assert plain.status_code == 303 and plain.location.endswith("#feedback-mission-locale")
+    assert calls[-1] == (19, "mission-locale", False)
+    back = page(client.get(plain.location))
+    assert back.one("p", id="feedback-mission-locale") is not None and back.find("form", id="feedback-mission-locale") == []
+
+
+def test_feedback_that_cannot_be_taken_says_why(client, monkeypatch):
+    monkeypatch.setattr(questionnaire, "record_feedback", lambda *args: pytest.fail("must not be recorded"))
+    unknown = client.post("/feedback", data={**YOUNG, "lang": "en", "service_id": "nope", "useful": "yes"})
+    assert unknown.status_code == 422 and "There is no service “nope”." in page(unknown).all_text
+    undecided = client.post("/feedback", data={**YOUNG, "lang": "fr", "service_id": "cep", "useful": "maybe"}, headers={"HX-Request": "true"})
+    assert undecided.status_code == 422 and "Répondez « Oui » ou « Non »." in page(undecided).all_text
+
+
+def test_results_after_a_no_javascript_feedback_are_not_counted_again(client, monkeypatch):
+    events = []
+    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown: events.append(shown) or True)
+    client.get(f"/results?{query(YOUNG, lang='en', feedback='cep')}")
+    assert events == []
+
+
+# --- htmx: fragments, history, language --------------------------------------------------------------------------
+
+
+def test_an_htmx_request_gets_only_the_fragment_with_title_and_language_switch(client):
+    url = f"/questions/status?{query({'age': '30'}, lang='en')}"
+    full = client.get(url)
+    fragment = client.get(url, headers=HTMX)
+    assert "<html" in full.get_data(as_text=True) and "<html" not in fragment.get_data(as_text=True)
+    assert "HX-Request" in full.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
+    shown = page(fragment)
+    assert shown.one("title") is not None and shown.one("h1")["autofocus"] is None  # focus moves to the new question
+    switch = shown.one("nav", id="language-switch")
+    assert switch["hx-swap-oob"] == "true"
+    assert shown.one("a", hreflang="fr")["href"] == "/questions/status?age=30&lang=fr"
+    restore = client.get(url, headers={**HTMX, "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.get_data(as_text=True)  # history restores need the whole page
+
+
+def test_the_language_switch_keeps_the_answers_and_the_step(client):
+    shown = page(client.get(f"/check?{query(EMPLOYEE, lang='fr')}"))
+    english = shown.one("a", hreflang="en")["href"]
+    assert urlsplit(english).path == "/check"
+    assert parse_flat(english) == {**EMPLOYEE, "lang": "en"}
+    error = page(answer(client, "age", {"status": "pupil", "lang": "en"}, age="x"))
+    french = error.one("a", hreflang="fr")["href"]
+    assert urlsplit(french).path == "/questions/age" and parse_flat(french) == {"age": "x", "status": "pupil", "lang": "fr"}
+
+
+# --- counsellor mode --------------------------------------------------------------------------------------------
+
+
+def test_counsellor_mode_shows_every_question_and_the_results_beside_them(client):
+    shown = page(client.get(f"/counsellor?{query(EMPLOYEE, lang='en')}"))
+    names = {field["name"] for field in shown.find("input") + shown.find("select") if "name" in field}
+    assert {"age", "status", "region", "disability", "education_level", "executive", "goals"} <= names
+    assert shown.one("ol", id="recommendations") is not None
+    assert shown.one("form", id="counsellor-form")["hx-target"] == "#counsellor-results"
+    assert shown.find("form", **{"class": "feedback no-print"}) == []  # a professional's clicks are not a person's opinion
+
+
+def test_counsellor_mode_updates_only_the_results_and_lists_what_is_missing(client):
+    response = client.get(f"/counsellor?{query({'age': '30', 'status': 'employee'}, lang='en')}", headers={"HX-Request": "true", "HX-Target": "counsellor-results"})
+    text = response.get_data(as_text=True)
+    assert "<html" not in text and "<form" not in text
+    shown = page(response)
+    assert shown.one("section", id="counsellor-results") is not None
+    assert "Region, Disability, Highest diploma, Cadre status" in shown.all_text
+    assert shown.one("p", id="counsellor-status")["hx-swap-oob"] == "innerHTML"
+    wrong = page(client.get(f"/counsellor?{query({**EMPLOYEE, 'age': '200'}, lang='en')}", headers={"HX-Request": "true", "HX-Target": "counsellor-results"}))
+    assert "Enter an age from 14 to 99." in wrong.all_text and wrong.find("ol", id="recommendations") == []
+
+
+# --- privacy, errors, headers, assets ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "promises"), [
+    ("fr", ["n'est jamais enregistrée", "adresse IP", "tranche d'âge", "le jour (pas l'heure)", "13 mois", "Aucun cookie", "moins de 10 personnes"]),
+    ("en", ["It is never stored", "IP address", "age band", "the day (not the time)", "13 months", "no cookie", "fewer than 10 people"]),
+])
+def test_the_privacy_page_says_what_is_and_is_not_stored(client, lang, promises):
+    text = page(client.get(f"/privacy?lang={lang}")).all_text
+    for promise in promises:
+        assert promise in text
+
+
+def test_unknown_pages_get_a_page_in_the_persons_language_and_the_api_keeps_its_format(client):
+    french = client.get("/nulle-part")
+    assert french.status_code == 404 and "Page introuvable" in page(french).all_text
+    english = client.get("/questions/favourite-colour?lang=en")
+    assert english.status_code == 404 and "Page not found" in page(english).all_text
+    assert client.get("/api/v1/nope").mimetype == "application/problem+json"
+
+
+PAGES = ["/", "/questions/age", f"/questions/region?{query({'age': '30'})}", f"/check?{query(EMPLOYEE)}",
+         f"/results?{query(YOUNG)}", f"/counsellor?{query(EMPLOYEE)}", "/privacy", "/nowhere"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_have_a_strict_policy_no_inline_code_no_cookie_and_nothing_from_other_hosts(client, url):
+    response = client.get(url)
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe" not in policy
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "Set-Cookie" not in response.headers
+    shown = page(response)
+    assert all("src" in script for script in shown.find("script"))
+    assert shown.find("style") == [] and not any("style" in attrs for _, attrs in shown.elements)
+    assert not any(name.startswith("on") for _, attrs in shown.elements for name in attrs)
+    loaded = [attrs.get("src") or attrs.get("href") for tag, attrs in shown.elements if tag in ("script", "link", "img")]
+    assert loaded and all(address.startswith("/") and not address.startswith("//") for address in loaded)
+
+
+def test_answer_pages_are_not_kept_in_caches(client):
+    assert client.get(f"/results?{query(YOUNG)}").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in client.get("/").headers.get("Cache-Control", "")
+
+
+def test_htmx_2_0_is_served_from_the_npm_install_compressed_when_accepted(client, app):
+    installed = app.config["HTMX_FILE"].read_bytes()
+    plain = client.get("/assets/htmx.min.js", headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and plain.data == installed and plain.mimetype == "text/javascript"
+    assert re.search(rb"version:\s*['\"]2\.0\.\d+['\"]", installed), "htmx must stay on 2.0.x (package.json pins it)"
+    zipped = client.get("/assets/htmx.min.js", headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and len(zipped.data) < len(installed) / 2
+    page_html = client.get("/").get_data(as_text=True)
+    assert 'name="htmx-config"' in page_html and "&#34;includeIndicatorStyles&#34;: false" in page_html
+    assert "&#34;allowEval&#34;: false" in page_html
