@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -11,13 +14,15 @@ from recommender.profile import Profile
 
 TODAY = dt.date(2026, 11, 23)
 
+# Every app a test builds stores into a throw-away SQLite file, never the developer's instance/ database.
+os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp(prefix='pathways-tests-')) / 'pathways.sqlite3'}"
+
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    """The application with the shipped rules and catalogue, storing into a throw-away SQLite file."""
-    database = tmp_path_factory.mktemp("db") / "pathways.sqlite3"
+def app():
+    """The application with the shipped rules and catalogue."""
     # The rate limit has its own test; here it would only get in the way of many requests from one address.
-    return create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "DATABASE_URL": f"sqlite:///{database}"})
+    return create_app({"TESTING": True, "RATELIMIT_ENABLED": False})
 
 
 @pytest.fixture()
