@@ -7,8 +7,7 @@ import sys
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, cli, db, i18n, limits, openapi, ops, questionnaire, stats
-from .ranking import train_ranker
+from . import api, cli, db, i18n, limits, openapi, ops, questionnaire, ranker_file, stats
 from .recommend import Knowledge, Recommender
 from .settings import from_environment
 from .sourcefile import DataFileError
@@ -48,7 +47,7 @@ def register_knowledge(app: Flask) -> None:
         message = "Start-up refused: the rules or catalogue contain errors:\n" + "\n".join(f"  {p}" for p in error.problems)
         print(message, file=sys.stderr)
         raise BrokenData(message) from None
-    ranker, _ = train_ranker(knowledge, app.config)
+    ranker, _ = ranker_file.ranker_for(knowledge, app.config)
     app.extensions["pathways"] = Recommender(knowledge, ranker)
 
 

@@ -63,14 +63,16 @@ def ranker_train() -> None:
     """Train on the case set (and stored feedback, when there is any) and report how long it took."""
     import time
 
+    from . import ranker_file
     from .ranking import train_ranker
     from .storage import stored_feedback
 
     started = time.perf_counter()
+    knowledge, config = current_app.extensions["pathways"].knowledge, current_app.config
     feedback, source = stored_feedback()
-    ranker, summary = train_ranker(current_app.extensions["pathways"].knowledge, current_app.config, feedback=feedback)
-    current_app.extensions["pathways"].ranker = ranker
-    click.echo(f"{summary} ({source}); trained in {time.perf_counter() - started:.2f} s")
+    ranker, summary = train_ranker(knowledge, config, feedback=feedback)
+    ranker_file.save(ranker, config["RANKER_FILE"], ranker_file.fingerprint(knowledge, config), len(feedback))
+    click.echo(f"{summary} ({source}); trained in {time.perf_counter() - started:.2f} s; saved to {config['RANKER_FILE']} (servers load it at start-up)")
 
 
 def init_app(app: Flask) -> None:

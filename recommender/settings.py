@@ -21,6 +21,8 @@ def from_environment() -> dict:
         "DATA_DIR": Path(os.environ.get("PATHWAYS_DATA_DIR", _shipped("data"))),
         "TEMPLATES_DIR": _shipped("templates"),
         "RANKER_ALPHA": float(os.environ.get("PATHWAYS_RANKER_ALPHA", 3.0)),  # chosen by cross-validation on the training cases
+        # Written by `flask ranker train` (feedback folded in); servers start from it when it matches their data.
+        "RANKER_FILE": Path(os.environ.get("PATHWAYS_RANKER_FILE", ROOT / "instance" / "ranker.npz")),
         # Anonymous API use per client address; storage "memory://" (one process) or "redis://127.0.0.1:6379".
         "API_RATE_LIMIT": os.environ.get("PATHWAYS_API_RATE_LIMIT", "120 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("PATHWAYS_RATELIMIT_STORAGE_URI", "memory://"),

@@ -14,8 +14,10 @@ from recommender.profile import Profile
 
 TODAY = dt.date(2026, 11, 23)
 
-# Every app a test builds stores into a throw-away SQLite file, never the developer's instance/ database.
-os.environ["DATABASE_URL"] = f"sqlite:///{Path(tempfile.mkdtemp(prefix='pathways-tests-')) / 'pathways.sqlite3'}"
+# Every app a test builds stores into throw-away files, never the developer's instance/ database or trained ranker.
+_SCRATCH = Path(tempfile.mkdtemp(prefix="pathways-tests-"))
+os.environ["DATABASE_URL"] = f"sqlite:///{_SCRATCH / 'pathways.sqlite3'}"
+os.environ["PATHWAYS_RANKER_FILE"] = str(_SCRATCH / "ranker.npz")
 
 
 @pytest.fixture(scope="session")
