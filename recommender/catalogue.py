@@ -11,7 +11,7 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, REGIONS, Profile
 from .rules import LegalReference, Source, content_version
-from .sourcefile import DataFileError, load_yaml
+from .sourcefile import DataFileError, load_yaml, validate_files
 from .texts import Frozen, Text
 
 # Audience vocabulary shared by the catalogue and the ranker.
@@ -191,14 +191,10 @@ def load_catalogue(directory: Path) -> Catalogue:
         problems.extend(error.problems)
     services: dict[str, Service] = {}
     files = sorted((directory / "services").glob("*.yaml"))
-    for path in files:
-        try:
-            source = load_yaml(path)
-            service = source.validate(Service)
-        except DataFileError as error:
-            problems.extend(error.problems)
-            continue
-        problems.extend(source.problem(loc, msg) for loc, msg in _link_problems(service, path, regions))
+    parsed, unreadable_problems, _ = validate_files(files, Service)
+    problems.extend(unreadable_problems)
+    for source, service in parsed:
+        problems.extend(source.problem(loc, msg) for loc, msg in _link_problems(service, source.path, regions))
         services[service.id] = service
     if not services and not problems:
         problems.append(f"{directory / 'services'}: no service files")

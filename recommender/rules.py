@@ -11,7 +11,7 @@ from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from .conditions import Condition
 from .profile import Profile
-from .sourcefile import DataFileError, SourceFile, load_yaml
+from .sourcefile import DataFileError, SourceFile, validate_files
 from .texts import Frozen, Text
 
 Eligibility = Literal["eligible", "possible", "ineligible"]
@@ -104,18 +104,10 @@ class RuleBook(Frozen):
 
 def load_rules(directory: Path, service_ids: frozenset[str]) -> RuleBook:
     """Read and validate every rule file; any problem stops start-up with file and line."""
-    problems: list[str] = []
     rules: dict[str, ServiceRules] = {}
     files = sorted(directory.glob("*.yaml"))
-    unreadable = set()
-    for path in files:
-        try:
-            source = load_yaml(path)
-            parsed = source.validate(ServiceRules)
-        except DataFileError as error:
-            problems.extend(error.problems)
-            unreadable.add(path.stem)
-            continue
+    files_parsed, problems, unreadable = validate_files(files, ServiceRules)
+    for source, parsed in files_parsed:
         problems.extend(_check_service(source, parsed, service_ids, rules))
         rules[parsed.service] = parsed
     missing = sorted(service_ids - rules.keys() - unreadable)

@@ -115,3 +115,16 @@ def _to_python(node: yaml.Node, loc: tuple, lines: dict[tuple, int], loader: yam
     if isinstance(node, yaml.SequenceNode):
         return [_to_python(item, loc + (index,), lines, loader) for index, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+def validate_files(paths: list[Path], model: type[BaseModel]) -> tuple[list[tuple[SourceFile, Any]], list[str], set[str]]:
+    """Validate each file against `model`: what parsed, every problem, and the stems of files that did not."""
+    parsed, problems, unreadable = [], [], set()
+    for path in paths:
+        try:
+            source = load_yaml(path)
+            parsed.append((source, source.validate(model)))
+        except DataFileError as error:
+            problems.extend(error.problems)
+            unreadable.add(path.stem)
+    return parsed, problems, unreadable
