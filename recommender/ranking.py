@@ -124,25 +124,26 @@ class SimilarityRanker:
         self._service_index = {sid: k for k, sid in enumerate(catalogue.services)}
         self._priority = {sid: s.priority for sid, s in catalogue.services.items()}
         self._names = all_profile_features()
+        self._explains = [name in AUDIENCE_PHRASES for name in self._names]
+        # Ties go to the lower priority, then the id: one integer per service says both.
+        self._tie_break = {sid: k for k, sid in enumerate(sorted(catalogue.services, key=lambda sid: (self._priority[sid], sid)))}
+        self._reasons: dict[tuple[int, tuple[str, ...]], Text] = {}
         self.matrix = matrix  # profile features x services
         self.intercept = intercept
 
     @classmethod
     def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> "SimilarityRanker":
         """Fit on the cases (and optional extra (profile, service, grade, weight) feedback rows)."""
-        rows = [(case.profile, sid, case.expert.get(sid, 0), case.weight) for case in cases for sid in candidates_for(book, case.profile, day)]
-        rows += list(extra)
-        profile_names, service_names, design = _design(catalogue, rows)
-        # No separate intercept: the "bias" profile feature crossed with each service plays that part.
-        model = Ridge(alpha=alpha, solver="cholesky", fit_intercept=False)
-        model.fit(design, np.array([grade for _, _, grade, _ in rows], dtype=float), sample_weight=np.array([w for *_, w in rows]))
-        weights = model.coef_.reshape(len(profile_names), len(service_names))
-        # Fold service features into one column per service: M = W . S^T
-        service_matrix = np.zeros((len(catalogue.services), len(service_names)))
-        index = {name: j for j, name in enumerate(service_names)}
-        for k, service in enumerate(catalogue.services.values()):
-            for name in service_features(service):
-                service_matrix[k, index[name]] = 1.0
+        groups = [(case.profile, case.weight, [(sid, case.expert.get(sid, 0)) for sid in candidates_for(book, case.profile, day)]) for case in cases]
+        groups += [(profile, weight, [(sid, grade)]) for profile, sid, grade, weight in extra]
+        # A service no case ever names has nothing of its own to learn: it is ranked by its audience alone,
+        # which keeps the model's size independent of the catalogue's.
+        named = {sid for _, _, pairs in groups for sid, grade in pairs if grade > 0}
+        service_names, service_matrix = _service_matrix(catalogue, named)
+        design, targets, row_weights = _compact_design(catalogue, service_matrix, groups)
+        # Ridge without intercept: the "bias" profile feature crossed with each service plays that part.
+        model = Ridge(alpha=alpha, fit_intercept=False, solver="cholesky").fit(design, targets, sample_weight=row_weights)
+        weights = model.coef_.reshape(len(all_profile_features()), len(service_names))
         return cls(catalogue, weights @ service_matrix.T, 0.0)
 
     def rank(self, profile: Profile, candidates: list[str]) -> list[Ranked]:
@@ -150,41 +151,76 @@ class SimilarityRanker:
         rows = [self._profile_index[name] for name in ["bias", *profile_features(profile)]]
         columns = [self._service_index[sid] for sid in candidates]
         cells = self.matrix[np.ix_(rows, columns)]
-        scores = cells.sum(axis=0) + self.intercept
-        order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), self._priority[candidates[i]], candidates[i]))
+        scores = (cells.sum(axis=0) + self.intercept).tolist()
+        order = sorted(range(len(candidates)), key=lambda i: (-round(scores[i], 9), self._tie_break[candidates[i]]))
+        # Only features that describe someone in particular may explain a rank (see AUDIENCE_PHRASES).
+        explaining = [(r, self._names[r]) for r in rows[1:] if self._explains[r]]
+        pulls = self.matrix[np.ix_([r for r, _ in explaining], columns)].T.tolist() if explaining else [[] for _ in candidates]
         ranked = []
         for position, i in enumerate(order):
-            score = min(max(float(scores[i]) / MAX_GRADE, 0.0), 1.0)
-            ranked.append(Ranked(candidates[i], round(score, 4), self._reason(position, rows, cells[:, i])))
+            score = min(max(scores[i] / MAX_GRADE, 0.0), 1.0)
+            ranked.append(Ranked(candidates[i], round(score, 4), self._reason(position, explaining, pulls[i])))
         return ranked
 
-    def _reason(self, position: int, rows: list[int], contributions: np.ndarray) -> Text:
+    def _reason(self, position: int, explaining: list[tuple[int, str]], contributions: list[float]) -> Text:
         """Name the one or two profile features that pull this service up the most."""
-        pulls = sorted(((float(c), self._names[r]) for r, c in zip(rows[1:], contributions[1:]) if c > 0.05 and self._names[r] in AUDIENCE_PHRASES), reverse=True)
-        phrases = [AUDIENCE_PHRASES[name] for _, name in pulls[:2]]
+        pulls = sorted(((c, name) for (_, name), c in zip(explaining, contributions) if c > 0.05), reverse=True)
+        prefix = 0 if position == 0 else 1 if position < 3 else 2
+        key = (prefix, tuple(name for _, name in pulls[:2]))
+        if key not in self._reasons:
+            self._reasons[key] = self._phrase(*key)
+        return self._reasons[key]
+
+    @staticmethod
+    def _phrase(prefix_index: int, names: tuple[str, ...]) -> Text:
+        """The reason for a position and its pulling features, in both languages."""
+        phrases = [AUDIENCE_PHRASES[name] for name in names]
         if not phrases:
             return GENERIC_REASON
-        prefix = POSITION_PHRASES[0 if position == 0 else 1 if position < 3 else 2]
+        prefix = POSITION_PHRASES[prefix_index]
         fr = prefix.fr + " " + " et ".join(p.fr for p in phrases)
         en = prefix.en + " " + " and ".join(p.en for p in phrases)
         return Text(fr=fr, en=en)
 
 
-def _design(catalogue: Catalogue, rows) -> tuple[list[str], list[str], sparse.csr_matrix]:
-    """One row per (profile, service) pair: the outer product of their binary features."""
-    profile_names = all_profile_features()
-    service_names = sorted({name for s in catalogue.services.values() for name in service_features(s)})
-    p_index = {n: i for i, n in enumerate(profile_names)}
-    s_index = {n: j for j, n in enumerate(service_names)}
-    width = len(service_names)
-    data_rows, data_cols = [], []
-    for r, (profile, sid, _, _) in enumerate(rows):
-        for p in ["bias", *profile_features(profile)]:
-            for s in service_features(catalogue.services[sid]):
-                data_rows.append(r)
-                data_cols.append(p_index[p] * width + s_index[s])
-    shape = (len(rows), len(profile_names) * width)
-    return profile_names, service_names, sparse.csr_matrix((np.ones(len(data_rows)), (data_rows, data_cols)), shape=shape)
+def _service_matrix(catalogue: Catalogue, named: set[str]) -> tuple[list[str], np.ndarray]:
+    """Services x service features (0/1); identity features only for the services the cases name."""
+    def features(sid: str, service) -> list[str]:
+        return [name for name in service_features(service) if not name.startswith("service:") or sid in named]
+
+    names = sorted({name for sid, s in catalogue.services.items() for name in features(sid, s)})
+    index = {name: j for j, name in enumerate(names)}
+    matrix = np.zeros((len(catalogue.services), len(names)))
+    for k, (sid, service) in enumerate(catalogue.services.items()):
+        matrix[k, [index[name] for name in features(sid, service)]] = 1.0
+    return names, matrix
+
+
+def _compact_design(catalogue: Catalogue, service_matrix: np.ndarray, groups) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+    """The ridge problem's rows, a few per case whatever the number of services, with the same solution.
+
+    A case's rows are the outer products of its profile's features p with each candidate's features (the rows
+    of block B), graded y. For any weights, the squared error of those rows equals that of the rows p x R
+    graded Q'y, where B = QR, plus a constant: at most one row per service feature instead of one per candidate.
+    """
+    profile_index = {name: i for i, name in enumerate(all_profile_features())}
+    service_row = {sid: k for k, sid in enumerate(catalogue.services)}
+    width = service_matrix.shape[1]
+    data, rows, columns, targets, weights, start = [], [], [], [], [], 0
+    for profile, weight, pairs in groups:
+        present = np.array([profile_index[name] for name in ["bias", *profile_features(profile)]])
+        q, r = np.linalg.qr(service_matrix[[service_row[sid] for sid, _ in pairs]])
+        values = np.broadcast_to(r[:, None, :], (r.shape[0], len(present), width))
+        keep = np.abs(values) > 1e-12
+        data.append(values[keep])
+        columns.append(np.broadcast_to(present[:, None] * width + np.arange(width), values.shape)[keep])
+        rows.append(np.broadcast_to((start + np.arange(r.shape[0]))[:, None, None], values.shape)[keep])
+        targets.append(q.T @ np.array([grade for _, grade in pairs], dtype=float))
+        weights.append(np.full(r.shape[0], weight))
+        start += r.shape[0]
+    shape = (start, len(profile_index) * width)
+    design = sparse.csr_matrix((np.concatenate(data), (np.concatenate(rows), np.concatenate(columns))), shape=shape)
+    return design, np.concatenate(targets), np.concatenate(weights)
 
 
 def train_ranker(knowledge, config: dict, feedback=()) -> tuple[SimilarityRanker, str]:
