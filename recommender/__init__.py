@@ -7,7 +7,7 @@ import sys
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, cli, db, i18n, limits, openapi, ops, questionnaire, ranker_file, stats
+from . import access, api, cli, db, embed, i18n, limits, openapi, ops, partners, questionnaire, ranker_file, security, stats
 from .recommend import Knowledge, Recommender
 from .settings import from_environment
 from .sourcefile import DataFileError
@@ -37,6 +37,8 @@ def register_extensions(app: Flask) -> None:
     limits.init_app(app)
     i18n.init_app(app)
     db.init_app(app)
+    partners.init_app(app)
+    security.init_app(app)
 
 
 def register_knowledge(app: Flask) -> None:
@@ -54,9 +56,12 @@ def register_knowledge(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
     limits.limit_blueprint(api.bp, app)
+    access.init_app(app, api.bp)  # partner keys: exempt from the anonymous limit; wrong keys limited
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(questionnaire.bp)
+    app.register_blueprint(embed.bp)  # the questionnaire again, inside partners' widgets
+    app.register_blueprint(embed.loader_bp)
     app.register_blueprint(stats.bp)
     app.register_blueprint(ops.bp)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, current_app, json, request
+from flask import Blueprint, Response, current_app, g, json, request
 from pydantic import Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
+from . import access
 from .problems import HTTP_DETAILS, HTTP_TITLES, field_errors, problem
 from .profile import LANGS, Lang, Profile, RecommendationRequest
 from .recommend import Recommender, service_view
@@ -15,6 +16,8 @@ from .storage import record_event, record_feedback
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON_TYPES = ("application/json",)
+# Partner keys, CORS for partner origins and Cache-Control: recommender/access.py.
+bp.after_request(access.finish)
 
 
 def recommender() -> Recommender:
@@ -29,6 +32,23 @@ def request_lang(body: object = None) -> str:
     if request.args.get("lang") in LANGS:
         return request.args["lang"]
     return request.accept_languages.best_match(LANGS, default="fr")
+
+
+@bp.before_request
+def check_partner_key() -> Response | None:
+    """`Authorization: Bearer <partner key>` is optional; a wrong key is refused (401) rather than taken as anonymous."""
+    if access.authenticate():
+        return None
+    lang = request_lang()
+    response = problem(
+        401,
+        _t(lang, "Clé d'API invalide", "Invalid API key"),
+        _t(lang, "L'en-tête Authorization doit être « Bearer <clé de partenaire> » avec une clé en cours de validité. Sans cet en-tête, l'API s'utilise anonymement, avec une limite de débit.",
+           "The Authorization header must be 'Bearer <partner key>' with a current key. Without the header, the API can be used anonymously, with a rate limit."),
+        "invalid-api-key",
+    )
+    response.headers["WWW-Authenticate"] = access.CHALLENGE
+    return response
 
 
 def _json_response(data: object, status: int = 200) -> Response:
@@ -52,7 +72,7 @@ def recommendations() -> Response:
         return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
     profile = parsed.profile()
     answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang)
-    record_event(profile, [item["id"] for item in answer["recommendations"]])  # coarse buckets only; never blocks
+    record_event(profile, [item["id"] for item in answer["recommendations"]], partner=g.get("partner_slug"))  # coarse buckets only; never blocks
     return _json_response(answer)
 
 
@@ -86,7 +106,7 @@ def feedback() -> Response:
         errors = [{"field": "service_id", "code": "unknown_value", "detail": detail, "allowed": known, "received": parsed.service_id}]
         return problem(422, title, _t(lang, "Champs à corriger : service_id.", "Fields to correct: service_id."), "invalid-feedback", errors=errors)
     profile = Profile.model_validate(parsed.model_dump(include=set(Profile.model_fields)))
-    recorded = record_feedback(profile, parsed.service_id, parsed.useful)
+    recorded = record_feedback(profile, parsed.service_id, parsed.useful, partner=g.get("partner_slug"))
     answer = {"recorded": recorded}
     if not recorded:
         answer["detail"] = _t(lang, "Merci ! Votre avis n'a pas pu être conservé pour le moment.", "Thank you! Your answer could not be kept for the moment.")

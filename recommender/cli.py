@@ -78,8 +78,11 @@ def ranker_train() -> None:
 def init_app(app: Flask) -> None:
     """Register the command groups."""
     from .db_commands import db_cli, events_cli
+    from .partner_commands import demo_command, partners_cli
 
     app.cli.add_command(rules_cli)
     app.cli.add_command(ranker_cli)
     app.cli.add_command(db_cli)
     app.cli.add_command(events_cli)
+    app.cli.add_command(partners_cli)
+    app.cli.add_command(demo_command)

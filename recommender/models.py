@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names, so that migrations read the same on SQLite and PostgreSQL.
@@ -26,17 +27,23 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class PartnerBase(SQLModel):
-    """A partner organisation that embeds the questionnaire: what it is called and its URL slug."""
+    """A partner organisation that embeds the questionnaire: its URL slug, name, the sites that may frame it, its look."""
 
     slug: str = Field(max_length=64, regex=SLUG_PATTERN, unique=True, index=True)
     name: str = Field(max_length=200)
+    # Exact origins (scheme://host[:port]) allowed to frame /embed/<slug> and to call the API from a browser.
+    origins: list[str] = Field(default_factory=list, sa_type=JSON)
+    default_lang: str | None = Field(default=None, max_length=2)  # fr or en; else the page's default (fr)
+    accent: str | None = Field(default=None, max_length=7)  # #rrggbb
 
 
 class Partner(PartnerBase, table=True):
-    """The partner table (managed by the partner commands)."""
+    """The partner table (managed by `flask --app recommender partners ...`)."""
 
     id: int | None = Field(default=None, primary_key=True)
     created_on: dt.date = Field(default_factory=dt.date.today)
+    # scrypt$n$r$p$salt$hash of the API key: the key itself is shown once and never stored (recommender/partners.py).
+    key_hash: str | None = Field(default=None, max_length=200)
 
 
 class PartnerPublic(PartnerBase):

@@ -21,11 +21,18 @@ def _ref(model: type) -> dict:
 
 def _problems(*codes: int) -> dict:
     """Problem answers for the given status codes."""
-    reasons = {400: "Malformed JSON", 404: "Unknown", 413: "Body too large", 415: "Not JSON", 422: "Invalid fields, each named with what is allowed", 429: "Rate limited (see Retry-After)"}
+    reasons = {400: "Malformed JSON", 401: "Wrong partner key: leave Authorization out to call anonymously", 404: "Unknown", 413: "Body too large", 415: "Not JSON", 422: "Invalid fields, each named with what is allowed", 429: "Rate limited (see Retry-After)"}
     return {str(code): {"description": reasons[code], "content": {"application/problem+json": {"schema": _ref(Problem)}}} for code in codes}
 
 
 LANG_PARAMETER = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string", "enum": ["fr", "en"], "default": "fr"}}
+# Partners and caching (recommender/access.py): anonymous calls (rate-limited per address) or a partner's key; the
+# catalogue carries an ETag and answers 304 when If-None-Match names the current one.
+SECURITY = [{}, {"partnerKey": []}]
+SECURITY_SCHEMES = {"partnerKey": {"type": "http", "scheme": "bearer", "description": "A partner's API key (`flask --app recommender partners add|rotate-key`), server to server only: never in a web page. Exempts from the anonymous rate limit."}}
+IF_NONE_MATCH = {"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"}, "description": "The ETag of a copy you hold."}
+CATALOGUE_HEADERS = {"ETag": {"schema": {"type": "string"}}, "Cache-Control": {"schema": {"type": "string"}, "description": "public, max-age=3600 by default"}}
+NOT_MODIFIED = {"304": {"description": "Not modified: the copy named by If-None-Match is current"}}
 
 
 @lru_cache(maxsize=1)
@@ -39,23 +46,26 @@ def document(version: str) -> dict:
                 "operationId": "recommend",
                 "summary": "Ranked, explained guidance services for a profile",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": _ref(RecommendationRequest)}}},
-                "responses": {"200": {"description": "Recommendations", "content": {"application/json": {"schema": _ref(RecommendationAnswer)}}}, **_problems(400, 413, 415, 422, 429)},
+                "security": SECURITY,
+                "responses": {"200": {"description": "Recommendations (Cache-Control: no-store)", "content": {"application/json": {"schema": _ref(RecommendationAnswer)}}}, **_problems(400, 401, 413, 415, 422, 429)},
             }
         },
         "/api/v1/services": {
             "get": {
                 "operationId": "listServices",
                 "summary": "The service catalogue",
-                "parameters": [LANG_PARAMETER],
-                "responses": {"200": {"description": "Catalogue", "content": {"application/json": {"schema": _ref(Catalogue)}}}, **_problems(429)},
+                "parameters": [LANG_PARAMETER, IF_NONE_MATCH],
+                "security": SECURITY,
+                "responses": {"200": {"description": "Catalogue", "headers": CATALOGUE_HEADERS, "content": {"application/json": {"schema": _ref(Catalogue)}}}, **NOT_MODIFIED, **_problems(401, 429)},
             }
         },
         "/api/v1/services/{service_id}": {
             "get": {
                 "operationId": "getService",
                 "summary": "One catalogue entry",
-                "parameters": [{"name": "service_id", "in": "path", "required": True, "schema": {"type": "string"}}, LANG_PARAMETER],
-                "responses": {"200": {"description": "Service", "content": {"application/json": {"schema": _ref(ServiceOut)}}}, **_problems(404, 429)},
+                "parameters": [{"name": "service_id", "in": "path", "required": True, "schema": {"type": "string"}}, LANG_PARAMETER, IF_NONE_MATCH],
+                "security": SECURITY,
+                "responses": {"200": {"description": "Service", "headers": CATALOGUE_HEADERS, "content": {"application/json": {"schema": _ref(ServiceOut)}}}, **NOT_MODIFIED, **_problems(401, 404, 429)},
             }
         },
     }
@@ -67,7 +77,7 @@ def document(version: str) -> dict:
             "description": "Five answers in, the French guidance services that fit out: eligibility (with reasons), what to confirm, next steps, and why not for the others.",
         },
         "paths": paths,
-        "components": {"schemas": schemas["$defs"]},
+        "components": {"schemas": schemas["$defs"], "securitySchemes": SECURITY_SCHEMES},
     }
 
 

@@ -28,19 +28,15 @@ from .i18n import current_lang
 from .problems import field_errors
 from .profile import DISABILITIES, EDUCATION_LEVELS, EXECUTIVE_STATUSES, GOALS, MAX_AGE, MIN_AGE, STATUSES, Profile
 from .recommend import Recommender
+from .security import CONTENT_SECURITY_POLICY
 from .storage import record_event, record_feedback
 
 bp = Blueprint("questionnaire", __name__)
 
-# Strict: no inline script or style anywhere (htmx is configured for it in base.html). No frame-ancestors on purpose:
-# the questionnaire keeps no state outside the URL and may be framed by partners.
-SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "form-action 'self'; base-uri 'none'; object-src 'none'",
-    "X-Content-Type-Options": "nosniff",
-    # The URL holds the answers (disability included): never send it to the services' websites.
-    "Referrer-Policy": "no-referrer",
-}
+# Security headers (strict CSP: no inline script or style anywhere, htmx is configured for it in base.html; framing;
+# no-referrer, as the URL holds the answers) are set on every response by recommender/security.py. This copy of the
+# common ones stays for modules that still add them themselves; security.py has the last word.
+SECURITY_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 # Pages whose URL holds answers are kept out of shared and disk caches.
 PRIVATE_PAGES = {"question", "answer", "check", "results", "counsellor", "feedback"}
 HTMX_CONFIG = {
@@ -245,7 +241,17 @@ def page_url(endpoint: str, answers: dict, **extra) -> str:
 
 def step_url(step: Step, answers: dict, **extra) -> str:
     """One step's page, carrying the answers."""
-    return url_for("questionnaire.question", slug=step.slug, **answer_params(answers, **extra))
+    return url_for(journey("question"), slug=step.slug, **answer_params(answers, **extra))
+
+
+def journey(view: str) -> str:
+    """The endpoint of one of these pages where the person is: on the site, or inside a partner's widget (embed.py)."""
+    return f"{g.get('journey', bp.name)}.{view}"
+
+
+def partner_slug() -> str | None:
+    """The partner whose widget is being used (recorded with events and feedback), or None on the site."""
+    return g.get("partner_slug")
 
 
 def next_url(step: Step, answers: dict, return_to: str | None) -> str:
@@ -359,7 +365,7 @@ def language_url(lang: str) -> str:
     if endpoint is None and request.method == "GET" and request.endpoint:
         endpoint, values = request.endpoint, {**(request.view_args or {}), **request.args.to_dict(flat=False)}
     if endpoint is None:
-        endpoint, values = "questionnaire.start", {}
+        endpoint, values = journey("start"), {}
     return url_for(endpoint, **{**values, "lang": lang})
 
 
@@ -379,6 +385,7 @@ def template_helpers() -> dict:
         "htmx_available": current_app.config["HTMX_FILE"].is_file(),
         "page_url": page_url,
         "step_url": step_url,
+        "journey": journey,
         "long_date": long_date,
     }
 
@@ -403,8 +410,7 @@ def render(template: str, status: int = 200, **context) -> Response:
 
 @bp.after_request
 def secure(response: Response) -> Response:
-    """Security headers on every page; answer-carrying pages are not cached."""
-    response.headers.update(SECURITY_HEADERS)
+    """Answer-carrying pages are not cached (security headers: recommender/security.py, for every response)."""
     if request.endpoint and request.endpoint.split(".")[-1] in PRIVATE_PAGES:
         response.headers["Cache-Control"] = "no-store"
     return response
@@ -433,7 +439,7 @@ def answer(slug: str) -> Response:
     answers, return_to = read_answers(request.form), _return_to(request.form)
     _profile, errors = check_answers(answers)
     if step.field in errors:
-        g.here = ("questionnaire.question", {"slug": step.slug, **answers, **({"return_to": return_to} if return_to else {})})
+        g.here = (journey("question"), {"slug": step.slug, **answers, **({"return_to": return_to} if return_to else {})})
         response = _step_page(step, answers, {step.field: errors[step.field]}, return_to, status=422)
         response.headers["HX-Push-Url"] = "false"  # the address stays the step's; nothing typed is lost
         return response
@@ -458,8 +464,8 @@ def results() -> Response:
     recommendation = recommender().recommend(profile, dt.date.today(), current_lang())
     thanked = request.args.get("feedback")
     if thanked is None:  # coming back after a no-JavaScript feedback is not a new visit
-        record_event(profile, [item["id"] for item in recommendation["recommendations"]])
-    share_url = page_url(".results", answers, _external=True)
+        record_event(profile, [item["id"] for item in recommendation["recommendations"]], partner=partner_slug())
+    share_url = page_url(f"{bp.name}.results", answers, _external=True)  # the site's page, even from a widget
     return render("questionnaire/results.html", answers=answers, recommendation=recommendation, thanked=thanked,
                   share_url=share_url, answers_line=answers_line(answers))
 
@@ -473,7 +479,7 @@ def feedback() -> Response:
     useful = {"yes": True, "no": False}.get(request.form.get("useful", ""))
     if profile is None or useful is None or service_id not in recommender().knowledge.catalogue.services:
         return _feedback_refused(answers, service_id, errors, useful)
-    record_feedback(profile, service_id, useful)  # False when the database is away: the person is thanked anyway
+    record_feedback(profile, service_id, useful, partner=partner_slug())  # False when the database is away: the person is thanked anyway
     if request.htmx:
         return render("questionnaire/_feedback.html", service_id=service_id, thanked=True, answers=answers, name="", problem=None)
     return redirect(page_url(".results", answers, feedback=service_id) + f"#feedback-{service_id}", 303)

@@ -27,6 +27,12 @@ def from_environment() -> dict:
         "API_RATE_LIMIT": os.environ.get("PATHWAYS_API_RATE_LIMIT", "120 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("PATHWAYS_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": os.environ.get("PATHWAYS_RATELIMIT_ENABLED", "1") == "1",
+        # Wrong partner keys (401) allowed per client address: each one costs a deliberately slow scrypt check.
+        "API_KEY_FAILURE_LIMIT": os.environ.get("PATHWAYS_API_KEY_FAILURE_LIMIT", "10 per minute"),
+        # Partners (embed origins, API keys) are read from the database at most this often per process.
+        "PARTNERS_CACHE_SECONDS": float(os.environ.get("PATHWAYS_PARTNERS_CACHE_SECONDS", 30)),
+        # How long browsers and proxies may keep the catalogue (it carries an ETag; a 304 answers a revalidation).
+        "CATALOGUE_MAX_AGE": int(os.environ.get("PATHWAYS_CATALOGUE_MAX_AGE", 3600)),
         # A profile is a few hundred bytes; anything much larger is a mistake or an attack.
         "MAX_CONTENT_LENGTH": int(os.environ.get("PATHWAYS_MAX_BODY_BYTES", 16 * 1024)),
         # Events and feedback: PostgreSQL (postgresql+psycopg://...) or, by default, a SQLite file in the instance folder.

@@ -187,7 +187,7 @@ def parse_flat(url: str) -> dict:
 
 def test_results_show_the_ranked_recommendations_of_the_core_with_reasons_and_next_steps(client, recommender, monkeypatch):
     events = []
-    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown: events.append((profile, shown)) or True)
+    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown, partner: events.append((profile, shown)) or True)
     response = client.get(f"/results?{query(YOUNG, lang='en')}")
     assert response.status_code == 200
     shown = page(response)
@@ -222,7 +222,7 @@ def test_results_with_a_missing_or_tampered_answer_send_back_to_the_check_page(c
 
 def test_feedback_is_recorded_anonymously_and_thanked_even_when_the_database_is_away(client, monkeypatch):
     calls = []
-    monkeypatch.setattr(questionnaire, "record_feedback", lambda profile, service_id, useful: calls.append((profile.age, service_id, useful)) or False)
+    monkeypatch.setattr(questionnaire, "record_feedback", lambda profile, service_id, useful, partner: calls.append((profile.age, service_id, useful)) or False)
     form = {**YOUNG, "lang": "en", "service_id": "mission-locale", "useful": "yes"}
     response = client.post("/feedback", data=form, headers={"HX-Request": "true", "HX-Target": "feedback-mission-locale"})
     assert response.status_code == 200 and calls == [(19, "mission-locale", True)]
@@ -237,7 +237,7 @@ def test_feedback_is_recorded_anonymously_and_thanked_even_when_the_database_is_
 
 
 def test_feedback_that_cannot_be_taken_says_why(client, monkeypatch):
-    monkeypatch.setattr(questionnaire, "record_feedback", lambda *args: pytest.fail("must not be recorded"))
+    monkeypatch.setattr(questionnaire, "record_feedback", lambda *args, **kwargs: pytest.fail("must not be recorded"))
     unknown = client.post("/feedback", data={**YOUNG, "lang": "en", "service_id": "nope", "useful": "yes"})
     assert unknown.status_code == 422 and "There is no service “nope”." in page(unknown).all_text
     undecided = client.post("/feedback", data={**YOUNG, "lang": "fr", "service_id": "cep", "useful": "maybe"}, headers={"HX-Request": "true"})
@@ -246,7 +246,7 @@ def test_feedback_that_cannot_be_taken_says_why(client, monkeypatch):
 
 def test_results_after_a_no_javascript_feedback_are_not_counted_again(client, monkeypatch):
     events = []
-    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown: events.append(shown) or True)
+    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown, partner: events.append(shown) or True)
     client.get(f"/results?{query(YOUNG, lang='en', feedback='cep')}")
     assert events == []
 

@@ -1,0 +1,134 @@
+"""The widget on a partner's page, in Debian's Chromium: the partner's site is served from another origin (another
+port on 127.0.0.1) and embeds the widget with the one-line snippet (recommender/demo.py serves it)."""
+
+from __future__ import annotations
+
+import re
+import threading
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from recommender.demo import partner_site
+from tests.partner_support import add_partner
+
+SLUG = "browser-partner"
+
+
+def serve(app) -> tuple[str, object]:
+    """Serve a WSGI app on a free port of 127.0.0.1; its URL and the server."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}", server
+
+
+@pytest.fixture(scope="module")
+def partner_page(app, live_server):
+    """The partner's site, registered with its origin; and another site, registered nowhere."""
+    registered, first = serve(partner_site(live_server, SLUG))
+    stranger, second = serve(partner_site(live_server, SLUG))
+    add_partner(app, SLUG, registered, name="Mairie de Saint-Exemple")
+    yield registered, stranger
+    first.shutdown()
+    second.shutdown()
+
+
+def own_errors(page) -> list[str]:
+    """The console's errors, but Chromium's note that the `autofocus` attribute does nothing in a cross-origin frame:
+    htmx still moves the focus itself (the test checks it), and the site's pages need the attribute."""
+    return [error for error in page.console.errors if not error.startswith("Blocked autofocusing on a <h1> element in a cross-origin subframe.")]
+
+
+def events(page, kind: str) -> list:
+    return page.evaluate("(kind) => window.pathwaysEvents.filter(e => e.type === kind).map(e => e.detail)", kind)
+
+
+def frame_height(page) -> float:
+    return page.locator("iframe").bounding_box()["height"]
+
+
+def content_height(frame) -> float:
+    return frame.evaluate("document.documentElement.getBoundingClientRect().height")
+
+
+def test_a_person_completes_the_questionnaire_inside_the_partners_page(page, live_server, partner_page):
+    registered, _ = partner_page
+    set_cookies = []
+    page.on("response", lambda response: response.url.startswith(live_server) and "set-cookie" in response.headers and set_cookies.append(response.url))
+    page.goto(f"{registered}/?lang=en")
+    iframe = page.locator("iframe")
+    expect(iframe).to_have_attribute("title", "Pathways: which guidance service can help you?")
+    assert page.evaluate("document.querySelector('iframe').previousElementSibling.dataset.partner") == SLUG  # where the script stands
+    page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:ready')")
+    frame = page.frame_locator("iframe")
+    start = page.frames[1]
+    page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:resize')")
+    assert abs(frame_height(page) - content_height(start)) <= 1  # the frame fits its content, not the 640 px it started with
+
+    frame.get_by_role("link", name="Start now").click()
+    frame.get_by_label("How old are you?").fill("19")
+    frame.get_by_role("button", name="Continue").click()
+    expect(frame.locator("h1")).to_be_focused()  # the new question is what a screen reader reads next
+    for label in ("Looking for work", "Hauts-de-France", "No", "No diploma", "No"):
+        frame.get_by_label(label, exact=True).check()
+        frame.get_by_role("button", name="Continue").click()
+    frame.get_by_label("Find a job").check()
+    frame.get_by_role("button", name="Continue").click()
+    expect(frame.locator("h1")).to_have_text("Check your answers")
+    frame.get_by_role("link", name="See my results").click()
+    expect(frame.locator("h1")).to_have_text("Services for you")
+
+    page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
+    shown = frame.locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    [results] = events(page, "pathways:results")
+    assert results == {"services": shown} and shown[0] == "mission-locale"  # service ids only, never the answers
+    page.wait_for_function("(height) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - height) <= 1", arg=content_height(page.frames[1]))
+    assert frame_height(page) > 1500  # the long results page: grown to fit, no scroll bar inside
+    assert page.frames[1].evaluate("document.documentElement.scrollHeight <= document.documentElement.clientHeight + 1")
+    settled = len(events(page, "pathways:resize"))
+    page.wait_for_timeout(700)
+    assert len(events(page, "pathways:resize")) == settled  # no resize loop
+    assert "/embed/browser-partner/results?" in page.frames[1].url
+    assert page.context.cookies() == [] and set_cookies == []
+    assert own_errors(page) == []  # among them, any CSP violation, on the partner's page or in the frame
+
+
+def test_a_site_that_is_not_the_partners_cannot_frame_the_widget(page, partner_page):
+    _, stranger = partner_page
+    page.goto(f"{stranger}/?lang=en")
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    frame = page.frames[1]
+    assert frame.locator("#main").count() == 0  # Chromium refused to show it
+    assert any(re.search(r"frame-ancestors", error) for error in page.console.errors)
+    assert page.evaluate("window.pathwaysEvents") == []
+
+
+def test_the_snippets_options_choose_language_colour_and_start(page, partner_page):
+    registered, _ = partner_page
+    page.goto(f"{registered}/?lang=fr&accent=%23b3261e&start=results")
+    page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:ready')")
+    expect(page.locator("iframe")).to_have_attribute("title", "Pathways : quel service d’orientation peut vous aider ?")
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("h1")).to_have_text("Mode conseiller")
+    expect(frame.locator(".site-header")).to_have_css("background-color", "rgb(179, 38, 30)")
+    frame.get_by_label("Âge").fill("30")
+    frame.get_by_label("Salarié ou salariée").check()
+    frame.get_by_label("Région").select_option("11")
+    frame.locator("#disability-none").check()
+    frame.get_by_label("Diplôme le plus élevé").select_option("level4")
+    frame.locator("#executive-false").check()
+    page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
+    assert events(page, "pathways:results")[-1]["services"][0] == frame.locator("#recommendations > li").first.get_attribute("data-service-id")
+    assert "accent=%23b3261e" in page.frames[1].url and "lang=fr" in page.frames[1].url
+    assert own_errors(page) == []
+
+
+@pytest.mark.parametrize("path", ["/?lang=fr", "/questions/status?age=30&lang=en&accent=%23ffdd00", "/results?age=19&status=job_seeker&region=32&disability=none&education_level=none&executive=false&lang=fr"])
+def test_the_compact_pages_have_no_axe_violation(page, live_server, partner_page, path):
+    from tests.web.test_browser import assert_accessible
+
+    page.goto(f"{live_server}/embed/{SLUG}{path}")
+    page.wait_for_load_state("networkidle")
+    assert_accessible(page)
