@@ -33,6 +33,14 @@ def live_server(app):
     thread.join(timeout=5)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _patient_expectations():
+    """Assertions wait as long as actions: on a busy 2-core machine a swap can take more than the default 5 s."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=10_000)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless Chromium from Debian (`apt-get install chromium`), driven by Playwright."""

@@ -177,6 +177,8 @@ FOCUS_IS_VISIBLE = """() => {
 
 def tab_to(page, selector: str, limit: int = 40) -> None:
     """Press Tab until `selector` has the focus, checking that every element reached shows it has the focus."""
+    # htmx moves the focus to the new step's heading when the swap settles: wait for that, as a person would.
+    expect(page.locator(".htmx-request, .htmx-swapping, .htmx-settling")).to_have_count(0)
     for _ in range(limit):
         page.keyboard.press("Tab")
         assert page.evaluate(FOCUS_IS_VISIBLE), f"focus not visible on {page.evaluate('document.activeElement.outerHTML')[:120]}"
