@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter, getitem
 
 from .conditions import NO, UNKNOWN, YES
-from .profile import Profile
+from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, Profile
 from .rules import Eligibility, RuleBook, RuleVersion, ServiceRules
 from .texts import Text
 
@@ -45,7 +46,71 @@ def decide(rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
 
 def decide_all(book: RuleBook, profile: Profile, day: dt.date) -> list[Decision]:
     """Every service's decision, in catalogue id order."""
-    return [decide(rules, profile, day) for rules in book.services.values()]
+    return [memo.decide(rules, profile, day) if memo else decide(rules, profile, day) for rules, memo in _in_force(book, day)]
+
+
+# A rule's decision, explanations included, depends on the profile only through the values of its field tests
+# (YES, NO, or UNKNOWN for an unanswered optional field): a rule with a handful of tests has a handful of
+# distinct decisions, whatever the answers. Each version keeps them, so deciding is a few lookups per service
+# instead of a walk over the condition tree, and the cost per service stays flat as the catalogue grows.
+MEMO_LIMIT = 4096  # distinct decisions kept per rule version; past it, decide without remembering
+
+
+class _Remembered:
+    """One rule version's decisions, by the values its field tests take."""
+
+    def __init__(self, version: RuleVersion):
+        leaves = list(version.eligible_when.leaves())
+        fields = tuple(dict.fromkeys(leaf.field for leaf in leaves))
+        # For each field the rule reads: every possible answer -> the values of the tests on that field.
+        self.tables = tuple(_answer_table([leaf._accepts for leaf in leaves if leaf.field == name], name) for name in fields)
+        # The answers it reads, always as a tuple (attrgetter gives a bare value for one field, fails for none).
+        read = attrgetter(*fields) if fields else (lambda profile: ())
+        self.answers = read if len(fields) != 1 else (lambda profile: (read(profile),))
+        self.decisions: dict[tuple, Decision] = {}
+
+    def decide(self, rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
+        """The remembered decision for this profile's test values, made once."""
+        try:
+            key = tuple(map(getitem, self.tables, self.answers(profile)))
+        except KeyError:  # an answer outside the validated values (a hand-built profile): no shortcut
+            return decide(rules, profile, day)
+        found = self.decisions.get(key)
+        if found is None:
+            found = decide(rules, profile, day)
+            if len(self.decisions) < MEMO_LIMIT:
+                self.decisions[key] = found
+        return found
+
+
+def _answer_table(accepts: list[frozenset], name: str) -> dict:
+    """Each answer a field can take (None when unanswered) -> whether each test on that field accepts it."""
+    answers = range(MIN_AGE, MAX_AGE + 1) if name == "age" else FIELD_VALUES[name]
+    return {None: None, **{answer: tuple(answer in accepted for accepted in accepts) for answer in answers}}
+
+
+_memos: dict[int, tuple[RuleVersion, _Remembered]] = {}
+_days: dict[tuple[int, dt.date], tuple[RuleBook, list]] = {}
+
+
+def _in_force(book: RuleBook, day: dt.date) -> list[tuple[ServiceRules, _Remembered | None]]:
+    """Each service's rules with the memo of its version in force on `day` (None: no version then)."""
+    found = _days.get((id(book), day))
+    if found is None or found[0] is not book:  # ids are reused once an object is gone
+        if len(_days) > 64:
+            _days.clear()
+        found = _days[(id(book), day)] = (book, [(rules, _memo(rules.version_on(day))) for rules in book.services.values()])
+    return found[1]
+
+
+def _memo(version: RuleVersion | None) -> _Remembered | None:
+    """The memo of a version, made on first use."""
+    if version is None:
+        return None
+    found = _memos.get(id(version))
+    if found is None or found[0] is not version:
+        found = _memos[id(version)] = (version, _Remembered(version))
+    return found[1]
 
 
 def verdict(rules: ServiceRules, profile: Profile, day: dt.date) -> Eligibility:

@@ -1,0 +1,1 @@
+"""Benchmarks and long robustness runs: `python -m bench` (see bench/README.md)."""
