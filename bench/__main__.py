@@ -83,9 +83,9 @@ def main(argv: list[str] | None = None) -> int:
                     results["fuzz"] = run_fuzz(port, options)
                 if "faults" in http_sections:
                     results["faults"] = run_faults(settings["RULES_DIR"], port, bodies, options, log)
+    results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     results = merged(results, options.output, sections)
     results["verdicts"] = verdicts(results)
-    results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     results["written"] = [str(options.output)] + ([str(options.output.parent / "latency_vs_catalogue.svg")] if results.get("scaling") else [])
     write(results, options.output)
     print_table(results)
@@ -95,12 +95,16 @@ def main(argv: list[str] | None = None) -> int:
 
 def merged(results: dict, output: Path, sections: list[str]) -> dict:
     """A partial run (--only/--skip) keeps the previous run's figures for the sections it did not run, saying when each was taken."""
-    results["taken"] = {section: results["machine"]["date"] for section in sections if section in results}
+    machine = results["machine"]
+    results["taken"] = {section: {"date": machine["date"], "load_average_at_start": machine["load_average_at_start"],
+                                  "load_average_at_end": machine["load_average_at_end"]} for section in sections if section in results}
     if set(sections) == set(SECTIONS) or not output.exists():
         return results
     previous = json.loads(output.read_text(encoding="utf-8"))
     kept = {s: previous[s] for s in SECTIONS if s not in results and s in previous}
-    taken = {s: previous.get("taken", {}).get(s, previous["machine"]["date"]) for s in kept}
+    before = previous["machine"]
+    taken = {s: previous.get("taken", {}).get(s) or {"date": before["date"], "load_average_at_start": before["load_average_at_start"],
+                                                        "load_average_at_end": before.get("load_average_at_end")} for s in kept}
     return {**results, **kept, "taken": {**taken, **results["taken"]}}
 
 
@@ -443,9 +447,11 @@ def print_table(results: dict) -> None:
     for page in results.get("pages") or []:
         if page["exists"]:
             say(f"Page {page['path'][:50]:<50} {page['total_bytes']:>8,} bytes ({page['html_bytes']:,} HTML + {page['assets']} assets), gzip {page['total_gzip_bytes']:,}")
-    start, end = results["machine"]["load_average_at_start"], results["machine"]["load_average_at_end"]
-    say(f"\nMachine: {results['machine']['summary']}; load average {start} at the start, {end} at the end"
-        + (" (other work was running: figures are pessimistic)" if max(start, end) > 0.5 * (os.cpu_count() or 1) else ""))
+    say(f"\nMachine: {results['machine']['summary']}")
+    for section, taken in results.get("taken", {}).items():
+        busy = taken["load_average_at_start"] > 1.5  # at the end the load includes the bench's own servers
+        say(f"  {section:<10} taken {taken['date']}, load average {taken['load_average_at_start']} -> {taken['load_average_at_end']}"
+            + (" (other work was running: figures are pessimistic)" if busy else ""))
     say("\nTargets")
     for verdict in results["verdicts"]:
         mark = {True: "met", False: "NOT MET", None: "not measured"}[verdict["met"]]
