@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
 from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, REGIONS, Profile
-from .rules import LegalReference, Source, content_version
+from .rules import LegalReference, Source, content_version, https_only
 from .sourcefile import DataFileError, load_yaml, validate_files
 from .texts import Frozen, Text
 
@@ -28,12 +28,6 @@ PHONE = re.compile(r"^[0-9][0-9 ]{2,15}[0-9]$")
 PLACEHOLDER = re.compile(r"\{region\.([a-z_]+)(?:\.([a-z_]+))?\}")
 
 
-def _https(url: HttpUrl | None) -> HttpUrl | None:
-    if url is not None and url.scheme != "https":
-        raise ValueError("links must use https")
-    return url
-
-
 class Contact(Frozen):
     """A named organisation a person can reach."""
 
@@ -49,7 +43,7 @@ class RegionalCentre(Frozen):
     url: HttpUrl
     phone: str | None = Field(default=None, pattern=PHONE.pattern)
 
-    _https_url = field_validator("url")(_https)
+    _https_url = field_validator("url")(https_only)
 
 
 class Region(Frozen):
@@ -157,7 +151,7 @@ class Service(Frozen):
     last_verified: dt.date
     source: Source
 
-    _https_site = field_validator("website")(_https)
+    _https_site = field_validator("website")(https_only)
 
     @model_validator(mode="after")
     def _reachable(self) -> "Service":

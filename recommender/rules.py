@@ -17,19 +17,20 @@ from .texts import Frozen, Text
 Eligibility = Literal["eligible", "possible", "ineligible"]
 
 
+def https_only(url: HttpUrl | None) -> HttpUrl | None:
+    """Links people follow must be https."""
+    if url is not None and url.scheme != "https":
+        raise ValueError("links must use https")
+    return url
+
+
 class LegalReference(Frozen):
     """An article of law or regulation, with a link to its official text."""
 
     ref: str = Field(min_length=3)
     url: HttpUrl | None = None
 
-    @field_validator("url")
-    @classmethod
-    def _https(cls, url: HttpUrl | None) -> HttpUrl | None:
-        """Links people follow must be https."""
-        if url is not None and url.scheme != "https":
-            raise ValueError("links must use https")
-        return url
+    _https_url = field_validator("url")(https_only)
 
 
 class Source(Frozen):
