@@ -8,7 +8,7 @@ import sys
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import access, api, cli, db, embed, i18n, limits, openapi, ops, partners, questionnaire, ranker_file, security, stats
+from . import access, api, cli, db, embed, i18n, openapi, ops, partners, questionnaire, ranker_file, ratelimit, security, stats
 from .recommend import Knowledge, Recommender
 from .settings import from_environment
 from .sourcefile import DataFileError
@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Extensions and stores, each bound through its own init_app."""
     ops.init_app(app)
-    limits.init_app(app)
+    ratelimit.init_app(app)
     i18n.init_app(app)
     db.init_app(app)
     partners.init_app(app)
@@ -59,8 +59,6 @@ def register_knowledge(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per audience."""
-    limits.limit_blueprint(api.bp, app)
-    access.init_app(app, api.bp)  # partner keys: exempt from the anonymous limit; wrong keys limited
     app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
     app.register_blueprint(questionnaire.bp)

@@ -14,7 +14,7 @@ change while the app runs; flask-cors takes a fixed list at start-up.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Response, current_app, g, request
 
 from .db import Unavailable
 from .partners import PartnerEntry, registry
@@ -39,9 +39,9 @@ def caller() -> PartnerEntry | None | object:
     return g.api_caller
 
 
-def _partner_key_is_exempt() -> bool:
-    """A valid partner key is not rate-limited as an anonymous address is (checked before the view, by the limiter)."""
-    return request.blueprint == "api" and "Authorization" in request.headers and isinstance(caller(), PartnerEntry)
+def has_valid_partner_key() -> bool:
+    """A valid partner key is not rate-limited as an anonymous address is (checked before the view, by ratelimit)."""
+    return "Authorization" in request.headers and isinstance(caller(), PartnerEntry)
 
 
 def authenticate() -> bool:
@@ -80,10 +80,3 @@ def _cors(response: Response) -> None:
         response.headers["Access-Control-Allow-Methods"] = response.headers.get("Allow", "GET, POST")
         response.headers["Access-Control-Allow-Headers"] = CORS_REQUEST_HEADERS
         response.headers["Access-Control-Max-Age"] = CORS_MAX_AGE
-
-
-def init_app(app: Flask, api_blueprint: Blueprint) -> None:
-    """Exempt valid partner keys from the app's rate limits; limit wrong keys per address (only a 401 counts)."""
-    limiter = app.extensions["limiter"]
-    limiter.request_filter(_partner_key_is_exempt)
-    limiter.limit(lambda: app.config["API_KEY_FAILURE_LIMIT"], deduct_when=lambda response: response.status_code == 401)(api_blueprint)

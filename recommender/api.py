@@ -8,7 +8,7 @@ from flask import Blueprint, Response, current_app, g, json, request
 from pydantic import Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from . import access
+from . import access, ratelimit
 from .problems import HTTP_DETAILS, HTTP_TITLES, field_errors, problem
 from .profile import LANGS, Lang, Profile, RecommendationRequest
 from .recommend import Recommender, service_view
@@ -16,8 +16,10 @@ from .storage import record_event, record_feedback
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON_TYPES = ("application/json",)
-# Partner keys, CORS for partner origins and Cache-Control: recommender/access.py.
+# Partner keys, CORS for partner origins and Cache-Control: recommender/access.py; the rate limit comes first.
+bp.before_request(ratelimit.before_api_call)
 bp.after_request(access.finish)
+bp.after_request(ratelimit.after_api_call)
 
 
 def recommender() -> Recommender:

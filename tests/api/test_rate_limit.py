@@ -37,3 +37,20 @@ def test_two_servers_sharing_redis_share_the_limit():
     address = {"REMOTE_ADDR": "10.0.0.9"}
     codes = [c.post("/api/v1/recommendations", json=BODY, environ_base=address).status_code for c in (first, second, first)]
     assert codes == [200, 200, 429]
+
+
+def test_answers_say_how_many_calls_are_left():
+    app = create_app({"API_RATE_LIMIT": "5 per minute"})
+    client = app.test_client()
+    answers = [client.post("/api/v1/recommendations", json=BODY, environ_base={"REMOTE_ADDR": "10.0.0.11"}) for _ in range(2)]
+    assert [a.headers["X-RateLimit-Limit"] for a in answers] == ["5", "5"]
+    assert [a.headers["X-RateLimit-Remaining"] for a in answers] == ["4", "3"]
+    assert all(int(a.headers["X-RateLimit-Reset"]) > 0 for a in answers)
+
+
+def test_an_unreachable_shared_limit_store_never_costs_a_recommendation():
+    # Nothing listens on port 9 of the loopback: every call to the store fails at once.
+    app = create_app({"API_RATE_LIMIT": "1 per minute", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9"})
+    client = app.test_client()
+    codes = [client.post("/api/v1/recommendations", json=BODY, environ_base={"REMOTE_ADDR": "10.0.0.12"}).status_code for _ in range(3)]
+    assert codes == [200, 200, 200]
