@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import orjson
 from flask import Blueprint, Response, current_app, g, json, request
 from pydantic import Field, ValidationError
 from werkzeug.exceptions import HTTPException
@@ -54,7 +55,8 @@ def check_partner_key() -> Response | None:
 
 
 def _json_response(data: object, status: int = 200) -> Response:
-    return Response(json.dumps(data, ensure_ascii=False), status=status, mimetype="application/json")
+    # orjson: a 27 KB answer in ~25 µs where the standard library takes ~250 µs (bench/README.md).
+    return Response(orjson.dumps(data), status=status, mimetype="application/json")
 
 
 @bp.post("/recommendations")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -35,6 +36,7 @@ POSITION_PHRASES = (
     Text(fr="Parmi les premiers conseils", en="Among the first recommendations for"),
     Text(fr="Également utile", en="Also useful for"),
 )
+RANKED_PLACES_KEPT = 250_000  # services' places kept over all remembered rankings (see SimilarityRanker)
 GENERIC_REASON = Text(fr="Également utile dans votre situation", en="Also useful in your situation")
 
 
@@ -130,6 +132,9 @@ class SimilarityRanker:
         self._reasons: dict[tuple[int, tuple[str, ...]], Text] = {}
         self.matrix = matrix  # profile features x services
         self.intercept = intercept
+        # People share feature sets (bands, not exact answers) and, with them, candidate sets: each pair is ranked
+        # once and kept, within a budget of places (about 30 MB): 9,600 rankings of the real catalogue.
+        self._ranked = lru_cache(maxsize=max(16, RANKED_PLACES_KEPT // max(1, len(catalogue.services))))(self._rank_features)
 
     @classmethod
     def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> "SimilarityRanker":
@@ -148,7 +153,11 @@ class SimilarityRanker:
 
     def rank(self, profile: Profile, candidates: list[str]) -> list[Ranked]:
         """Candidates by learned similarity, ties by priority; each with its reason."""
-        rows = [self._profile_index[name] for name in ["bias", *profile_features(profile)]]
+        return list(self._ranked(tuple(profile_features(profile)), tuple(candidates)))
+
+    def _rank_features(self, features: tuple[str, ...], candidates: tuple[str, ...]) -> tuple[Ranked, ...]:
+        """The ranking for a profile's features (all the ranking reads of a person) and a candidate set."""
+        rows = [self._profile_index[name] for name in ["bias", *features]]
         columns = [self._service_index[sid] for sid in candidates]
         cells = self.matrix[np.ix_(rows, columns)]
         scores = (cells.sum(axis=0) + self.intercept).tolist()
@@ -160,7 +169,7 @@ class SimilarityRanker:
         for position, i in enumerate(order):
             score = min(max(scores[i] / MAX_GRADE, 0.0), 1.0)
             ranked.append(Ranked(candidates[i], round(score, 4), self._reason(position, explaining, pulls[i])))
-        return ranked
+        return tuple(ranked)
 
     def _reason(self, position: int, explaining: list[tuple[int, str]], contributions: list[float]) -> Text:
         """Name the one or two profile features that pull this service up the most."""
