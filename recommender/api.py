@@ -65,12 +65,13 @@ def recommendations() -> Response:
     body = _read_json()
     if isinstance(body, Response):
         return body
-    lang = request_lang(body)
     if not isinstance(body, dict):
+        lang = request_lang(body)
         return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, "Le corps doit être un objet JSON.", "The body must be a JSON object."), "invalid-profile", errors=[])
     try:
         parsed = RecommendationRequest.model_validate(body)
     except ValidationError as error:
+        lang = request_lang(body)
         errors = field_errors(error, lang)
         fields = ", ".join(e["field"] for e in errors)
         return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
@@ -156,15 +157,17 @@ def service(service_id: str) -> Response:
 
 def _read_json() -> object | Response:
     """The parsed body, or the problem that stops us from parsing it."""
-    lang = request_lang()
     if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
+        lang = request_lang()
         return problem(415, _t(lang, "Type de contenu non pris en charge", "Unsupported media type"), _t(lang, "Envoyez le profil en JSON avec Content-Type: application/json.", "Send the profile as JSON with Content-Type: application/json."), "unsupported-media-type")
     raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH
     try:
         return json.loads(raw)
     except RecursionError:
+        lang = request_lang()
         return problem(400, _t(lang, "JSON trop imbriqué", "JSON nested too deeply"), _t(lang, "Le corps est imbriqué trop profondément ; un profil est un objet à un seul niveau.", "The body is nested too deeply; a profile is a flat object."), "malformed-json")
     except ValueError as error:
+        lang = request_lang()
         where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
         return problem(400, _t(lang, "JSON mal formé", "Malformed JSON"), _t(lang, f"Le corps n'est pas du JSON valide{where}.", f"The body is not valid JSON{where}."), "malformed-json")
 

@@ -6,14 +6,13 @@ answers in the URL): a request is logged as method, path, status and duration, u
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import logging
 import re
 import sys
 import time
 import uuid
 
+import orjson
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
 from flask.logging import default_handler
 
@@ -88,11 +87,15 @@ def _start_request() -> None:
 
 
 def _finish_request(response: Response) -> Response:
-    response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+    request_id = g.get("request_id", "")
+    response.headers[REQUEST_ID_HEADER] = request_id
     started = g.get("request_started")
     duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
-    level = logging.DEBUG if request.path in QUIET_PATHS else logging.INFO
-    access_log.log(level, "%s %s %s", request.method, request.path, response.status_code, extra={"method": request.method, "path": request.path, "status": response.status_code, "duration_ms": duration_ms})
+    method, path, status = request.method, request.path, response.status_code
+    level = logging.DEBUG if path in QUIET_PATHS else logging.INFO
+    if access_log.isEnabledFor(level):
+        access_log.log(level, "%s %s %s", method, path, status,
+                       extra={"request_id": request_id, "method": method, "path": path, "status": status, "duration_ms": duration_ms})
     return response
 
 
@@ -112,7 +115,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "time": _utc_time(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -122,7 +125,20 @@ class JsonFormatter(logging.Formatter):
         entry.update({key: value for key, value in record.__dict__.items() if key not in _STANDARD_FIELDS and not key.startswith("_")})
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)
+        return orjson.dumps(entry, default=str).decode()
+
+
+def _utc_time(created: float) -> str:
+    """ISO 8601 in UTC to the millisecond, as `datetime.isoformat` writes it (the seconds part made once a second)."""
+    global _last_second
+    second = int(created)
+    known = _last_second  # one read: another thread may replace it meanwhile, never half of it
+    if known[0] != second:
+        known = _last_second = (second, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second)))
+    return f"{known[1]}.{int((created - second) * 1000):03d}+00:00"
+
+
+_last_second: tuple[int, str] = (-1, "")
 
 
 class _StderrHandler(logging.StreamHandler):

@@ -64,13 +64,16 @@ class ApiLimits:
             abort(429)
 
     def _refusal(self) -> RateLimitItem | None:
-        """The limit this call goes over, if any."""
-        if access.has_valid_partner_key():  # a partner is never limited, even from an address that erred before
-            return None
-        if not self.counter.test(self.failures, *self._ids("failures")):
-            return self.failures
-        g.rate_limit = self.calls
-        return None if self.counter.hit(self.calls, *self._ids("calls")) else self.calls
+        """The limit this call goes over, if any (only calls that carry a key can go over the wrong-key limit)."""
+        if "Authorization" in request.headers:
+            if access.has_valid_partner_key():  # a partner is never limited, even from an address that erred before
+                return None
+            if not self.counter.test(self.failures, *self._ids("failures")):
+                return self.failures
+        key = self.calls.key_for(*self._ids("calls"))
+        count = self.counter.storage.incr(key, self.calls.get_expiry())
+        g.rate_limit = (self.calls, key, count)
+        return None if count <= self.calls.amount else self.calls
 
     def after(self, response: Response) -> Response:
         """Count a wrong key; tell the caller where it stands."""
@@ -79,16 +82,19 @@ class ApiLimits:
         try:
             if response.status_code == 401:
                 self.counter.hit(self.failures, *self._ids("failures"))
-            item = g.get("rate_limited") or g.get("rate_limit")
-            if item is None:
+            if g.get("rate_limited") is self.failures:
+                item, key = self.failures, self.failures.key_for(*self._ids("failures"))
+                count = self.counter.storage.get(key)
+            elif "rate_limit" in g:
+                item, key, count = g.rate_limit
+            else:
                 return response
-            name = "failures" if item is self.failures else "calls"
-            reset, remaining = self.counter.get_window_stats(item, *self._ids(name))
+            reset = self.counter.storage.get_expiry(key)
         except Exception as error:  # noqa: BLE001 - the storage went away between before and after
             log.warning("rate limit not counted: %s", type(error).__name__)
             return response
         response.headers["X-RateLimit-Limit"] = str(item.amount)
-        response.headers["X-RateLimit-Remaining"] = str(remaining)
+        response.headers["X-RateLimit-Remaining"] = str(max(0, item.amount - count))
         response.headers["X-RateLimit-Reset"] = str(int(reset))
         if response.status_code == 429:
             response.headers["Retry-After"] = str(max(1, int(reset - time.time() + 0.999)))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 from functools import partial
 
@@ -38,6 +39,7 @@ UNSTORED_DISABILITY = "none"
 PARTNER_SLUG = re.compile(SLUG_PATTERN)
 
 FeedbackRow = tuple[Profile, str, float, float]
+EVENTS, EVENT_SERVICES, FEEDBACK = UsageEvent.__table__, UsageEventService.__table__, Feedback.__table__
 
 
 def buckets(profile: Profile) -> dict[str, str]:
@@ -58,7 +60,10 @@ def record_event(profile: Profile, shown: list[str], clicked: Iterable[str] = ()
         clicked_ids = _unique(s for s in clicked if s in known)
         event = {"day": day or dt.date.today(), "partner_slug": _partner(partner), **buckets(profile)}
         services = [(sid, True, sid in clicked_ids) for sid in shown_ids] + [(sid, False, True) for sid in clicked_ids if sid not in shown_ids]
-        return _store().write(partial(_insert_event, event, services), "usage event")
+        event_id = uuid.uuid4()
+        rows = ((EVENTS, ({"id": event_id, **event},)),
+                (EVENT_SERVICES, tuple({"event_id": event_id, "service_id": sid, "shown": shown, "clicked": clicked} for sid, shown, clicked in services)))
+        return _store().write(rows if services else rows[:1], "usage event")
     except Exception as error:  # noqa: BLE001 - recording must never break a page
         log.warning("usage event dropped: %s", type(error).__name__)
         return False
@@ -71,21 +76,10 @@ def record_feedback(profile: Profile, service_id: str, useful: bool, *, partner:
             log.warning("feedback dropped: not a catalogue service id")  # never echo it: it could be free text
             return False
         row = {"day": day or dt.date.today(), "partner_slug": _partner(partner), "service_id": service_id, "useful": bool(useful), **buckets(profile)}
-        return _store().write(partial(_insert_feedback, row), "feedback")
+        return _store().write(((FEEDBACK, ({"id": uuid.uuid4(), **row},)),), "feedback")
     except Exception as error:  # noqa: BLE001
         log.warning("feedback dropped: %s", type(error).__name__)
         return False
-
-
-def _insert_event(event: dict, services: list[tuple[str, bool, bool]], session: Session) -> None:
-    row = UsageEvent(**event)
-    session.add(row)
-    session.flush()  # the event first: its services refer to it
-    session.add_all(UsageEventService(event_id=row.id, service_id=sid, shown=shown, clicked=clicked) for sid, shown, clicked in services)
-
-
-def _insert_feedback(row: dict, session: Session) -> None:
-    session.add(Feedback(**row))
 
 
 def _store():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -194,3 +195,19 @@ def test_without_database_url_events_go_to_a_file_in_the_instance_folder(tmp_pat
     bare = Flask("pathways_elsewhere", instance_path=str(tmp_path / "instance"))
     bare.config["DATABASE_URL"] = None
     assert db.database_url(bare) == f"sqlite:///{tmp_path}/instance/pathways.sqlite3"
+
+
+def test_a_busy_second_of_recommendations_is_counted_in_full(empty_db):
+    # 3,000 events in about a second, more than one server process answers: none may be dropped (the statistics
+    # would under-count busy days). The writer must keep up: one transaction per event (~1.5 ms) filled its
+    # 1,000-place queue within half a second and lost most of them.
+    with empty_db.test_request_context():
+        someone = person(age=34, status="employee", region="84")
+        recorded = []
+        for _ in range(100):
+            started = time.monotonic()
+            recorded += [record_event(someone, ["cep", "cpf"]) for _ in range(30)]
+            time.sleep(max(0.0, 0.01 - (time.monotonic() - started)))
+    assert recorded.count(False) == 0
+    assert len(rows(empty_db, "usage_event")) == 3000
+    assert len(rows(empty_db, "usage_event_service")) == 6000
