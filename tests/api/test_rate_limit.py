@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 
 import pytest
 
 from recommender import create_app
+from recommender.ratelimit import SweptMemoryStorage
 
 BODY = {"age": 30, "status": "employee", "region": "11", "disability": "none", "education_level": "level4"}
 
@@ -54,3 +56,17 @@ def test_an_unreachable_shared_limit_store_never_costs_a_recommendation():
     client = app.test_client()
     codes = [client.post("/api/v1/recommendations", json=BODY, environ_base={"REMOTE_ADDR": "10.0.0.12"}).status_code for _ in range(3)]
     assert codes == [200, 200, 200]
+
+
+def test_counts_of_a_window_that_is_over_are_forgotten():
+    storage = SweptMemoryStorage()
+    clock = [1_000_000.0]
+    storage.clock = lambda: clock[0]
+    assert storage.incr("10.0.0.1", expiry=0.05) == 1 and storage.incr("10.0.0.1", expiry=0.05) == 2
+    time.sleep(0.06)
+    assert storage.get("10.0.0.1") == 0  # the window is over: counting starts again
+    storage.incr("10.0.0.2", expiry=0.01)
+    time.sleep(0.02)
+    clock[0] += SweptMemoryStorage.SWEEP_EVERY
+    storage.incr("10.0.0.3", expiry=60)  # the first call after the sweep interval frees the expired counts
+    assert "10.0.0.2" not in storage.storage and storage.get("10.0.0.3") == 1
