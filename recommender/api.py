@@ -136,9 +136,22 @@ def _feedback_errors(errors: list[dict], lang: str) -> list[dict]:
     return errors
 
 
+def _unknown_lang() -> Response | None:
+    """A `?lang=` other than fr or en is refused rather than silently ignored (the description lists both)."""
+    asked = request.args.get("lang")
+    if asked is None or asked in LANGS:
+        return None
+    lang = request.accept_languages.best_match(LANGS, default="fr")
+    detail = _t(lang, "langue inconnue ; attendu : fr ou en", "unknown language; allowed: fr or en")
+    errors = [{"field": "lang", "code": "unknown_value", "detail": detail, "allowed": list(LANGS), "received": asked}]
+    return problem(422, _t(lang, "Paramètre invalide", "Invalid parameter"), _t(lang, "Paramètre à corriger : lang.", "Parameter to correct: lang."), "invalid-parameter", errors=errors)
+
+
 @bp.get("/services")
 def services() -> Response:
     """The whole catalogue."""
+    if refused := _unknown_lang():
+        return refused
     lang = request_lang()
     catalogue = recommender().knowledge.catalogue
     return _json_response({"version": catalogue.version, "services": [service_view(s, lang) for s in catalogue.services.values()]})
@@ -147,6 +160,8 @@ def services() -> Response:
 @bp.get("/services/<service_id>")
 def service(service_id: str) -> Response:
     """One catalogue entry."""
+    if refused := _unknown_lang():
+        return refused
     lang = request_lang()
     found = recommender().knowledge.catalogue.services.get(service_id)
     if found is None:

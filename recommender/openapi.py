@@ -56,7 +56,7 @@ def document(version: str) -> dict:
                 "summary": "The service catalogue",
                 "parameters": [LANG_PARAMETER, IF_NONE_MATCH],
                 "security": SECURITY,
-                "responses": {"200": {"description": "Catalogue", "headers": CATALOGUE_HEADERS, "content": {"application/json": {"schema": _ref(Catalogue)}}}, **NOT_MODIFIED, **_problems(401, 429)},
+                "responses": {"200": {"description": "Catalogue", "headers": CATALOGUE_HEADERS, "content": {"application/json": {"schema": _ref(Catalogue)}}}, **NOT_MODIFIED, **_problems(401, 422, 429)},
             }
         },
         "/api/v1/services/{service_id}": {
@@ -65,7 +65,7 @@ def document(version: str) -> dict:
                 "summary": "One catalogue entry",
                 "parameters": [{"name": "service_id", "in": "path", "required": True, "schema": {"type": "string"}}, LANG_PARAMETER, IF_NONE_MATCH],
                 "security": SECURITY,
-                "responses": {"200": {"description": "Service", "headers": CATALOGUE_HEADERS, "content": {"application/json": {"schema": _ref(ServiceOut)}}}, **NOT_MODIFIED, **_problems(401, 404, 429)},
+                "responses": {"200": {"description": "Service", "headers": CATALOGUE_HEADERS, "content": {"application/json": {"schema": _ref(ServiceOut)}}}, **NOT_MODIFIED, **_problems(401, 404, 422, 429)},
             }
         },
     }

@@ -65,17 +65,37 @@ class Profile(BaseModel):
         return self
 
 
+def latest_as_of() -> dt.date:
+    """The latest date an answer may be asked for: a year from today."""
+    return dt.date.today() + dt.timedelta(days=366)
+
+
+def date_pattern(first: dt.date, last: dt.date) -> str:
+    """ISO dates from `first` (a 1 January) to `last` as a regular expression, so that the published schema says
+    which dates are accepted (JSON Schema has no bounds for dates); `format: date` rules out impossible days."""
+    years = "|".join(str(year) for year in range(first.year, last.year))
+    months = "|".join(f"{month:02d}" for month in range(1, last.month))
+    days = "|".join(f"{day:02d}" for day in range(1, last.day + 1))
+    last_year = [f"{last.year}-({months})-\\d{{2}}"] if months else []
+    last_year.append(f"{last.year}-{last.month:02d}-({days})")
+    return "^(" + "|".join(([f"({years})-\\d{{2}}-\\d{{2}}"] if years else []) + last_year) + ")$"
+
+
 class RecommendationRequest(Profile):
     """The JSON body of POST /api/v1/recommendations: a profile, a date and a language."""
 
-    as_of: dt.date | None = Field(default=None, description="Evaluate the law as it stood on that date (default: today).")
+    as_of: dt.date | None = Field(
+        default=None,
+        description=f"Evaluate the law as it stood on that date (default: today), from {EARLIEST_AS_OF} to one year ahead.",
+        json_schema_extra=lambda schema: schema.update(pattern=date_pattern(EARLIEST_AS_OF, latest_as_of())),
+    )
     lang: Lang = "fr"
 
     @field_validator("as_of")
     @classmethod
     def _as_of_in_range(cls, value: dt.date | None) -> dt.date | None:
         """Only dates the rules describe: from 2019 to one year ahead."""
-        latest = dt.date.today() + dt.timedelta(days=366)
+        latest = latest_as_of()
         if value is not None and not EARLIEST_AS_OF <= value <= latest:
             raise ValueError(f"must be a date between {EARLIEST_AS_OF} and {latest}")
         return value

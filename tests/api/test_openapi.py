@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
@@ -75,3 +76,13 @@ def test_documentation_page_is_served_from_this_host(client):
     html = page.get_data(as_text=True)
     assert "POST /api/v1/recommendations" in html and "RecommendationRequest" in html
     assert "https://cdn" not in html and "<script" not in html
+
+
+@pytest.mark.parametrize("as_of", ["2000-01-01", "2018-12-31", "2019-01-01", "2024-02-29", "today", "a year ahead", "a year and a week ahead"])
+def test_the_description_accepts_exactly_the_dates_the_api_accepts(client, spec, as_of):
+    shifts = {"today": 0, "a year ahead": 366, "a year and a week ahead": 373}
+    day = (dt.date.today() + dt.timedelta(days=shifts[as_of])).isoformat() if as_of in shifts else as_of
+    body = {"age": 30, "status": "employee", "region": "11", "disability": "none", "education_level": "none", "as_of": day}
+    declared = Draft202012Validator({**spec, "$ref": "#/components/schemas/RecommendationRequest"}).is_valid(body)
+    accepted = client.post("/api/v1/recommendations", json=body).status_code == 200
+    assert declared == accepted, f"{day}: the description says {declared}, the API says {accepted}"

@@ -123,3 +123,13 @@ def test_wrong_method_and_unknown_path_are_problems_too(client):
     wrong = client.get("/api/v1/recommendations")
     assert wrong.status_code == 405 and "POST" in wrong.headers["Allow"]
     assert client.get("/api/v1/nothing-here").mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/services", "/api/v1/services/cep"])
+def test_an_unknown_language_on_the_catalogue_is_refused_with_what_is_allowed(client, path):
+    refused = client.get(f"{path}?lang=de", headers={"Accept-Language": "en"})
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    [error] = refused.get_json()["errors"]
+    assert (error["field"], error["allowed"], error["received"]) == ("lang", ["fr", "en"], "de")
+    assert "fr or en" in error["detail"]
+    assert client.get(f"{path}?lang=en").status_code == 200
