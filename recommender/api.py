@@ -76,7 +76,7 @@ def recommendations() -> Response:
         fields = ", ".join(e["field"] for e in errors)
         return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
     profile = parsed.profile()
-    answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang)
+    answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang, parsed.limit)
     record_event(profile, [item["id"] for item in answer["recommendations"]], partner=g.get("partner_slug"))  # coarse buckets only; never blocks
     return _json_response(answer)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, json
 from pydantic import ValidationError
 
-from .profile import DISABILITIES, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MIN_AGE, REGIONS, STATUSES, RecommendationRequest
+from .profile import DISABILITIES, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, REGIONS, STATUSES, RecommendationRequest
 from .texts import Text
 
 PROBLEM_TYPE = "application/problem+json"
@@ -21,6 +21,7 @@ ALLOWED: dict[str, tuple[Text, object]] = {
     "goals": (Text(fr="une liste prise parmi : " + ", ".join(GOALS), en="a list of any of: " + ", ".join(GOALS)), list(GOALS)),
     "as_of": (Text(fr="une date AAAA-MM-JJ entre 2019-01-01 et dans un an", en="a date YYYY-MM-DD between 2019-01-01 and one year from now"), {"format": "date"}),
     "lang": (Text(fr="fr ou en", en="fr or en"), list(LANGS)),
+    "limit": (Text(fr=f"un nombre entier de 1 à {MAX_LIMIT}", en=f"an integer from 1 to {MAX_LIMIT}"), {"minimum": 1, "maximum": MAX_LIMIT}),
 }
 KNOWN_FIELDS = tuple(RecommendationRequest.model_fields)
 

@@ -65,6 +65,12 @@ class Profile(BaseModel):
         return self
 
 
+# Services an answer describes at most, in each list: more than any real person reads, and every service of
+# today's catalogue; it keeps answers small (and fast) whatever the catalogue's size.
+DEFAULT_LIMIT = 30
+MAX_LIMIT = 200
+
+
 def latest_as_of() -> dt.date:
     """The latest date an answer may be asked for: a year from today."""
     return dt.date.today() + dt.timedelta(days=366)
@@ -90,6 +96,10 @@ class RecommendationRequest(Profile):
         json_schema_extra=lambda schema: schema.update(pattern=date_pattern(EARLIEST_AS_OF, latest_as_of())),
     )
     lang: Lang = "fr"
+    limit: int = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, strict=True,
+        description=f"At most this many recommendations, and this many services that do not fit, are described (default {DEFAULT_LIMIT}); `counts` gives the totals.",
+    )
 
     @field_validator("as_of")
     @classmethod

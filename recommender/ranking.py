@@ -52,8 +52,8 @@ class Ranked:
 class Ranker(Protocol):
     """Anything that orders candidate services for a profile."""
 
-    def rank(self, profile: Profile, candidates: list[str]) -> list[Ranked]:
-        """The candidates, best first; the same set, never more or fewer."""
+    def rank(self, profile: Profile, candidates: list[str], limit: int | None = None) -> list[Ranked]:
+        """The candidates, best first: all of them, or the first `limit`."""
 
 
 class PriorityRanker:
@@ -62,11 +62,11 @@ class PriorityRanker:
     def __init__(self, catalogue: Catalogue):
         self._priority = {sid: service.priority for sid, service in catalogue.services.items()}
 
-    def rank(self, profile: Profile, candidates: list[str]) -> list[Ranked]:
+    def rank(self, profile: Profile, candidates: list[str], limit: int | None = None) -> list[Ranked]:
         """Sort by priority, then id, scoring by position."""
         ordered = sorted(candidates, key=lambda sid: (self._priority[sid], sid))
         count = len(ordered)
-        return [Ranked(sid, round(1 - index / count, 4)) for index, sid in enumerate(ordered)]
+        return [Ranked(sid, round(1 - index / count, 4)) for index, sid in enumerate(ordered[:limit])]
 
 
 class PopularityRanker:
@@ -79,11 +79,11 @@ class PopularityRanker:
             for sid, grade in case.expert.items():
                 self._weight[sid] += grade
 
-    def rank(self, profile: Profile, candidates: list[str]) -> list[Ranked]:
+    def rank(self, profile: Profile, candidates: list[str], limit: int | None = None) -> list[Ranked]:
         """Sort by total expert grade, then priority."""
         ordered = sorted(candidates, key=lambda sid: (-self._weight[sid], self._priority[sid], sid))
         top = max((self._weight[sid] for sid in ordered), default=0) or 1
-        return [Ranked(sid, round(self._weight[sid] / top, 4)) for sid in ordered]
+        return [Ranked(sid, round(self._weight[sid] / top, 4)) for sid in ordered[:limit]]
 
 
 class Case(Frozen):
@@ -128,7 +128,8 @@ class SimilarityRanker:
         self._names = all_profile_features()
         self._explains = [name in AUDIENCE_PHRASES for name in self._names]
         # Ties go to the lower priority, then the id: one integer per service says both.
-        self._tie_break = {sid: k for k, sid in enumerate(sorted(catalogue.services, key=lambda sid: (self._priority[sid], sid)))}
+        tie_break = {sid: k for k, sid in enumerate(sorted(catalogue.services, key=lambda sid: (self._priority[sid], sid)))}
+        self._tie_breaks = np.array([tie_break[sid] for sid in catalogue.services])  # by service index
         self._reasons: dict[tuple[int, tuple[str, ...]], Text] = {}
         self.matrix = matrix  # profile features x services
         self.intercept = intercept
@@ -151,24 +152,27 @@ class SimilarityRanker:
         weights = model.coef_.reshape(len(all_profile_features()), len(service_names))
         return cls(catalogue, weights @ service_matrix.T, 0.0)
 
-    def rank(self, profile: Profile, candidates: list[str]) -> list[Ranked]:
+    def rank(self, profile: Profile, candidates: list[str], limit: int | None = None) -> list[Ranked]:
         """Candidates by learned similarity, ties by priority; each with its reason."""
-        return list(self._ranked(tuple(profile_features(profile)), tuple(candidates)))
+        return list(self._ranked(tuple(profile_features(profile)), tuple(candidates), limit))
 
-    def _rank_features(self, features: tuple[str, ...], candidates: tuple[str, ...]) -> tuple[Ranked, ...]:
-        """The ranking for a profile's features (all the ranking reads of a person) and a candidate set."""
+    def _rank_features(self, features: tuple[str, ...], candidates: tuple[str, ...], limit: int | None) -> tuple[Ranked, ...]:
+        """The ranking for a profile's features (all the ranking reads of a person) and a candidate set.
+
+        Scores are one sum of matrix rows over every candidate (numpy); only the places asked for are sorted out
+        and explained, so a catalogue of thousands costs little more than its first `limit` services."""
         rows = [self._profile_index[name] for name in ["bias", *features]]
-        columns = [self._service_index[sid] for sid in candidates]
-        cells = self.matrix[np.ix_(rows, columns)]
-        scores = (cells.sum(axis=0) + self.intercept).tolist()
-        order = sorted(range(len(candidates)), key=lambda i: (-round(scores[i], 9), self._tie_break[candidates[i]]))
+        columns = np.fromiter((self._service_index[sid] for sid in candidates), dtype=np.intp, count=len(candidates))
+        scores = self.matrix[rows][:, columns].sum(axis=0) + self.intercept
+        # Best score first (to 9 decimals, so that float noise never decides), then the tie-break order.
+        order = np.lexsort((self._tie_breaks[columns], -np.round(scores, 9)))[:limit]
         # Only features that describe someone in particular may explain a rank (see AUDIENCE_PHRASES).
         explaining = [(r, self._names[r]) for r in rows[1:] if self._explains[r]]
-        pulls = self.matrix[np.ix_([r for r, _ in explaining], columns)].T.tolist() if explaining else [[] for _ in candidates]
+        pulls = self.matrix[np.ix_([r for r, _ in explaining], columns[order])].T.tolist() if explaining else [[] for _ in order]
         ranked = []
-        for position, i in enumerate(order):
-            score = min(max(scores[i] / MAX_GRADE, 0.0), 1.0)
-            ranked.append(Ranked(candidates[i], round(score, 4), self._reason(position, explaining, pulls[i])))
+        for position, (i, contributions) in enumerate(zip(order.tolist(), pulls)):
+            score = min(max(float(scores[i]) / MAX_GRADE, 0.0), 1.0)
+            ranked.append(Ranked(candidates[i], round(score, 4), self._reason(position, explaining, contributions)))
         return tuple(ranked)
 
     def _reason(self, position: int, explaining: list[tuple[int, str]], contributions: list[float]) -> Text:

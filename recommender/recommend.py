@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue, Contact, Service, Step, fill, load_catalogue
 from .eligibility import Decision, decide_all
-from .profile import Profile
+from .profile import DEFAULT_LIMIT, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
 from .rules import RuleBook, RuleVersion, load_rules
 
@@ -56,18 +56,21 @@ class Recommender:
         """Every service's eligibility decision."""
         return decide_all(self.knowledge.rules, profile, as_of)
 
-    def recommend(self, profile: Profile, as_of: dt.date, lang: str = "fr") -> dict:
-        """The full answer: ranked recommendations and the services that do not fit, in `lang`."""
+    def recommend(self, profile: Profile, as_of: dt.date, lang: str = "fr", limit: int = DEFAULT_LIMIT) -> dict:
+        """The answer: the `limit` best recommendations and the first `limit` services that do not fit, in `lang`,
+        with the totals of both."""
         decisions = self.decisions(profile, as_of)
-        by_id = {d.service_id: d for d in decisions}
-        candidates = [d.service_id for d in decisions if d.eligibility != "ineligible"]
-        ranked = self.ranker.rank(profile, candidates)
+        candidates = [d for d in decisions if d.eligibility != "ineligible"]
+        refused = [d for d in decisions if d.eligibility == "ineligible"]
+        by_id = {d.service_id: d for d in candidates}
+        ranked = self.ranker.rank(profile, [d.service_id for d in candidates], limit)
         return {
             "profile": profile.model_dump(mode="json"),
             "as_of": as_of.isoformat(),
             "versions": self.knowledge.versions,
+            "counts": {"recommendations": len(candidates), "not_eligible": len(refused)},
             "recommendations": [self._recommendation(r, position, by_id[r.service_id], profile, lang) for position, r in enumerate(ranked, 1)],
-            "not_eligible": [self._refusal(d, lang) for d in decisions if d.eligibility == "ineligible"],
+            "not_eligible": [self._refusal(d, lang) for d in refused[:limit]],
         }
 
     def _recommendation(self, ranked: Ranked, rank: int, decision: Decision, profile: Profile, lang: str) -> dict:

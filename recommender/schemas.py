@@ -74,12 +74,20 @@ class Versions(Answer):
     catalogue: str
 
 
+class Counts(Answer):
+    """Totals behind the two lists of an answer."""
+
+    recommendations: int
+    not_eligible: int
+
+
 class RecommendationAnswer(Answer):
     """The answer to POST /api/v1/recommendations."""
 
     profile: Profile = Field(description="The profile as understood (normalised).")
     as_of: dt.date
     versions: Versions
+    counts: Counts = Field(description="How many services fit and how many do not, in all (the lists stop at `limit`).")
     recommendations: list[RecommendationOut]
     not_eligible: list[RefusalOut]
 

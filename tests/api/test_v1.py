@@ -133,3 +133,20 @@ def test_an_unknown_language_on_the_catalogue_is_refused_with_what_is_allowed(cl
     assert (error["field"], error["allowed"], error["received"]) == ("lang", ["fr", "en"], "de")
     assert "fr or en" in error["detail"]
     assert client.get(f"{path}?lang=en").status_code == 200
+
+
+def test_a_limit_keeps_the_best_places_and_counts_say_what_was_left_out(client):
+    full = client.post("/api/v1/recommendations", json=YOUNG).get_json()
+    short = client.post("/api/v1/recommendations", json={**YOUNG, "limit": 2}).get_json()
+    assert [r["id"] for r in short["recommendations"]] == [r["id"] for r in full["recommendations"]][:2]
+    assert [r["id"] for r in short["not_eligible"]] == [r["id"] for r in full["not_eligible"]][:2]
+    assert short["counts"] == full["counts"] == {"recommendations": len(full["recommendations"]), "not_eligible": len(full["not_eligible"])}
+
+
+@pytest.mark.parametrize("limit", [0, 201, "5", 2.5])
+def test_a_limit_out_of_range_is_refused_with_what_is_allowed(client, limit):
+    refused = client.post("/api/v1/recommendations", json={**YOUNG, "limit": limit}, headers={"Accept-Language": "en"})
+    assert refused.status_code == 422
+    [error] = refused.get_json()["errors"]
+    assert error["field"] == "limit" and error["allowed"] == {"minimum": 1, "maximum": 200}
+    assert "integer from 1 to 200" in error["detail"]
