@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from operator import attrgetter, getitem
+from operator import getitem, itemgetter
 
 from .conditions import NO, UNKNOWN, YES
 from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, Profile
@@ -45,8 +45,21 @@ def decide(rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
 
 
 def decide_all(book: RuleBook, profile: Profile, day: dt.date) -> list[Decision]:
-    """Every service's decision, in catalogue id order."""
-    return [memo.decide(rules, profile, day) if memo else decide(rules, profile, day) for rules, memo in _in_force(book, day)]
+    """Every service's decision, in catalogue id order (the loop every answer runs once per service: kept tight)."""
+    answers = tuple(getattr(profile, name) for name in ANSWER_FIELDS)
+    decisions = []
+    for rules, memo in _in_force(book, day):
+        if memo is None:
+            decisions.append(decide(rules, profile, day))
+            continue
+        try:
+            key = tuple(map(getitem, memo.tables, memo.answers(answers)))
+        except KeyError:  # an answer outside the validated values (a hand-built profile): no shortcut
+            decisions.append(decide(rules, profile, day))
+            continue
+        found = memo.decisions.get(key)
+        decisions.append(found if found is not None else memo.remember(key, rules, profile, day))
+    return decisions
 
 
 # A rule's decision, explanations included, depends on the profile only through the values of its field tests
@@ -54,6 +67,7 @@ def decide_all(book: RuleBook, profile: Profile, day: dt.date) -> list[Decision]
 # distinct decisions, whatever the answers. Each version keeps them, so deciding is a few lookups per service
 # instead of a walk over the condition tree, and the cost per service stays flat as the catalogue grows.
 MEMO_LIMIT = 4096  # distinct decisions kept per rule version; past it, decide without remembering
+ANSWER_FIELDS = tuple(FIELD_VALUES) + ("age",)  # every answer a rule may test, read once per profile
 
 
 class _Remembered:
@@ -64,22 +78,16 @@ class _Remembered:
         fields = tuple(dict.fromkeys(leaf.field for leaf in leaves))
         # For each field the rule reads: every possible answer -> the values of the tests on that field.
         self.tables = tuple(_answer_table([leaf._accepts for leaf in leaves if leaf.field == name], name) for name in fields)
-        # The answers it reads, always as a tuple (attrgetter gives a bare value for one field, fails for none).
-        read = attrgetter(*fields) if fields else (lambda profile: ())
-        self.answers = read if len(fields) != 1 else (lambda profile: (read(profile),))
+        # The answers it reads, picked out of all of a profile's answers (ANSWER_FIELDS order), always as a tuple.
+        read = itemgetter(*(ANSWER_FIELDS.index(name) for name in fields)) if fields else (lambda answers: ())
+        self.answers = read if len(fields) != 1 else (lambda answers: (read(answers),))
         self.decisions: dict[tuple, Decision] = {}
 
-    def decide(self, rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
-        """The remembered decision for this profile's test values, made once."""
-        try:
-            key = tuple(map(getitem, self.tables, self.answers(profile)))
-        except KeyError:  # an answer outside the validated values (a hand-built profile): no shortcut
-            return decide(rules, profile, day)
-        found = self.decisions.get(key)
-        if found is None:
-            found = decide(rules, profile, day)
-            if len(self.decisions) < MEMO_LIMIT:
-                self.decisions[key] = found
+    def remember(self, key: tuple, rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
+        """Decide for test values not met before, and keep the decision (up to MEMO_LIMIT of them)."""
+        found = decide(rules, profile, day)
+        if len(self.decisions) < MEMO_LIMIT:
+            self.decisions[key] = found
         return found
 
 
