@@ -328,13 +328,13 @@ def run_load(port: int, process, bodies: list[bytes], options) -> dict:
 
 
 def _sqlite_events() -> int | None:
-    """Rows in the bench database's usage events table (the app records one per recommendation, in the background)."""
+    """Recommendations counted in the bench database (each worker adds its counts every few seconds, in the background)."""
     import sqlite3
 
     path = os.environ.get("DATABASE_URL", "").removeprefix("sqlite:///")
     try:
         with sqlite3.connect(path, timeout=5) as connection:
-            return connection.execute("SELECT count(*) FROM usage_event").fetchone()[0]
+            return connection.execute("SELECT COALESCE(SUM(recommendations), 0) FROM usage_count").fetchone()[0]
     except sqlite3.Error:
         return None
 

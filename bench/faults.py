@@ -151,11 +151,11 @@ def database_outage(bodies: list[bytes], workers: int, log: Path, phase_seconds:
 
 
 def _count_events(url: str) -> int:
-    """Rows in the usage events table (written by the app's background writer)."""
+    """Recommendations counted in the database (the app's background writer adds its counts every few seconds)."""
     import psycopg
 
     with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3) as connection:
-        return connection.execute("SELECT count(*) FROM usage_event").fetchone()[0]
+        return connection.execute("SELECT COALESCE(SUM(recommendations), 0) FROM usage_count").fetchone()[0]
 
 
 def run_all(rules_dir: Path, port: int, bodies: list[bytes], workers: int, log: Path) -> dict:

@@ -1,9 +1,10 @@
 """The database: the one place that builds the engine, checks the schema, and keeps the database off the request path.
 
 `DATABASE_URL` picks the database (`postgresql+psycopg://user@host/db` or `sqlite:///path`); without it, a SQLite
-file in the instance folder. Recommendations never wait on the database: events and feedback are handed to a
-background writer, and while the database is unreachable a circuit breaker drops them at once (with a warning)
-and probes every few seconds until it answers again.
+file in the instance folder. Recommendations never wait on the database: usage is counted in memory and a background
+writer adds the counts to the database's every few seconds; feedback is queued for the same writer. While the
+database is unreachable a circuit breaker keeps the counts in memory, drops feedback at once (with a warning), and
+probes every few seconds until it answers again.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import Engine, Table, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -183,6 +186,14 @@ class Revisions:
 Rows = tuple[tuple[Table, tuple[dict, ...]], ...]
 WRITE_BATCH = 500  # queued writes the writer puts in one transaction at most
 WRITE_LINGER = 0.05  # seconds the writer waits after a first write for others to join it (a commit costs ~0.3 ms)
+# Counts for the writer, each one more of (table, key in the order of its primary key, column counted).
+Counts = list[tuple[Table, tuple, str]]
+# Seconds between two writes of a process's counts. Writing each recommendation (~14 rows) cost a third of the
+# throughput on SQLite and most of it on PostgreSQL; every 2 s, the ~4,000 recommendations of a busy process fold into
+# one upsert per different key. Statistics lag by that much, and a process that is killed loses at most that much.
+FLUSH_SECONDS = 2.0
+MAX_COUNTED_KEYS = 100_000  # different keys a process keeps while the database is away (~20 MB); new ones are dropped
+_COUNTS = object()  # asks the writer to write the counts now
 
 
 @dataclass
@@ -210,6 +221,8 @@ class Store:
         self._thread: threading.Thread | None = None
         self._dropped = 0
         self._last_warning = -math.inf
+        self._counting = threading.Lock()
+        self._counts: Counter[tuple[Table, tuple, str]] = Counter()
 
     @property
     def backend(self) -> str:
@@ -237,6 +250,17 @@ class Store:
             self._drop(what, "write queue full", _request_id())
             return False
         return True
+
+    def add(self, counts: Counts, what: str) -> bool:
+        """Add to this process's counts, which the writer adds to the database's every FLUSH_SECONDS (they wait in
+        memory while the database is away); False (and a warning) when too many keys are waiting. Never blocks, never raises."""
+        self._writer_queue()  # started on first use; it is also what probes a lost database
+        with self._counting:
+            if len(self._counts) < MAX_COUNTED_KEYS or all(count in self._counts for count in counts):
+                self._counts.update(counts)
+                return True
+        self._drop(what, "too many counts waiting", _request_id())
+        return False
 
     def read(self, work: Callable[[Session], T], timeout: float | None = None) -> T:
         """Run `work` with a deadline; raise Unavailable at once while the database is down."""
@@ -277,11 +301,16 @@ class Store:
         return self._problem
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every queued write is done (tests, shutdown); False if the deadline passed first."""
+        """Write the counts now and wait until they and every queued write are done (tests, shutdown); False if the
+        deadline passed first. Counts the database cannot take now (it is away) stay in memory for later."""
         queue = self._queue if self._pid == os.getpid() else None
         if queue is None:
             return True
         deadline = time.monotonic() + timeout
+        try:
+            queue.put(_COUNTS, timeout=timeout)
+        except Full:
+            return False
         with queue.all_tasks_done:
             while queue.unfinished_tasks:
                 remaining = deadline - time.monotonic()
@@ -291,13 +320,15 @@ class Store:
         return True
 
     def close(self, timeout: float = 2.0) -> None:
-        """Finish queued writes (briefly), stop the writer and release connections."""
+        """Write the counts and finish queued writes (briefly), stop the writer and release connections."""
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             try:
                 self._queue.put(_STOP, timeout=timeout)
             except Full:
                 pass
             self._thread.join(timeout)
+            if self._counts:  # the database is away, or the writer did not finish in time
+                log.warning("usage counts of %d keys lost at shutdown (database %s)", len(self._counts), self._problem or "slow to answer")
         self._pid = None
         self.engine.dispose()
 
@@ -310,6 +341,7 @@ class Store:
                 if self._pid != os.getpid():
                     if os.getpid() != self._created_in:
                         self.engine.dispose(close=False)  # connections inherited from a parent process are not ours
+                    self._counting, self._counts = threading.Lock(), Counter()  # a parent's counts are the parent's to write
                     self._queue = Queue(self._queue_size)
                     self._thread = threading.Thread(target=self._run_writer, args=(self._queue,), name="pathways-db-writer", daemon=True)
                     self._thread.start()
@@ -317,28 +349,24 @@ class Store:
         return self._queue
 
     def _run_writer(self, queue: Queue) -> None:
-        """Write what is queued, as many writes as are waiting in one transaction; while the database is down,
-        probe it every `retry_seconds`. One transaction per write cost ~1.5 ms each: under load the queue overflowed."""
+        """Write what is queued, as many writes as are waiting in one transaction, and the counts every FLUSH_SECONDS
+        (or when asked); while the database is down, probe it every `retry_seconds`. One transaction per write cost
+        ~1.5 ms each: under load the queue overflowed."""
+        counts_due = time.monotonic() + FLUSH_SECONDS
         while True:
+            wait = self.retry_seconds if self._problem is not None else counts_due - time.monotonic()
+            batch = _next_batch(queue, max(wait, 0.0))
+            if not batch and self._problem is not None:
+                self._set_problem(self._safe_probe())
             try:
-                batch = [queue.get(timeout=self.retry_seconds)]
-            except Empty:
-                if self._problem is not None:
-                    self._set_problem(self._safe_probe())
-                continue
-            if batch[-1] is not _STOP:
-                time.sleep(WRITE_LINGER)  # let the writes of the next few ms join this transaction
-            while len(batch) < WRITE_BATCH and batch[-1] is not _STOP:
-                try:
-                    batch.append(queue.get_nowait())
-                except Empty:
-                    break
-            try:
-                self._write_now([item for item in batch if item is not _STOP])
+                self._write_now([item for item in batch if isinstance(item, _Write)])
+                if time.monotonic() >= counts_due or any(item is _COUNTS or item is _STOP for item in batch):
+                    self._write_counts()
+                    counts_due = time.monotonic() + FLUSH_SECONDS
             finally:
                 for _ in batch:
                     queue.task_done()
-            if batch[-1] is _STOP:
+            if batch and batch[-1] is _STOP:
                 return
 
     def _write_now(self, items: list[_Write]) -> None:
@@ -366,6 +394,33 @@ class Store:
                 self._drop(item.what, "unreachable", item.request_id)
         except Exception:  # a bug, not an outage: say so loudly, keep the writer alive
             log.exception("%d writes (%s) could not be written and were dropped", len(items), items[0].what, extra={"request_id": items[0].request_id})
+
+    def _write_counts(self) -> None:
+        """Add this process's counts to the database's, in one transaction of one upsert per table; while the database
+        is away, or if it fails now, they stay in memory for the next time."""
+        if self._problem is not None:
+            return
+        with self._counting:
+            pending, self._counts = self._counts, Counter()
+        if not pending:
+            return
+        try:
+            with self.engine.begin() as connection:
+                for table, rows in _count_rows(pending):
+                    connection.execute(_adding(table, self.backend), rows)
+        except (IntegrityError, DataError) as error:  # the data's fault: retrying would fail the same way, for ever
+            log.warning("usage counts of %d keys rejected by the database and dropped: %s", len(pending), type(error).__name__)
+        except (DBAPIError, PoolTimeout) as error:
+            self._set_problem("unreachable", error)
+            self._keep(pending)
+        except Exception:  # a bug, not an outage: say so loudly, keep the writer alive
+            log.exception("usage counts of %d keys could not be written and were dropped", len(pending))
+
+    def _keep(self, pending: Counter[tuple[Table, tuple, str]]) -> None:
+        """Put back counts the database did not take, with those counted since: the next write retries them."""
+        with self._counting:
+            newer, self._counts = self._counts, pending
+            pending.update(newer)
 
     def _probe(self) -> str | None:
         """Connect and read the schema revision."""
@@ -412,11 +467,11 @@ class Store:
         if before == problem:
             return
         if problem is None:
-            log.info("database available again (%s); events and feedback are recorded", self.backend)
+            log.info("database available again (%s); usage counts and feedback are written again", self.backend)
             return
         detail = f": {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}" if error else ""
         hint = f"; run `{UPGRADE_COMMAND}`" if problem == "schema_behind" else ""
-        log.warning("database %s (%s)%s; recommendations go on, events and feedback are dropped until it returns%s", problem, self.backend, detail, hint)
+        log.warning("database %s (%s)%s; recommendations go on, usage counts wait in memory and feedback is dropped until it returns%s", problem, self.backend, detail, hint)
 
     def _drop(self, what: str, reason: str, request_id: str | None) -> None:
         """Count a dropped write; warn now unless a warning went out in the last few seconds."""
@@ -436,6 +491,43 @@ def _by_table(items: list[_Write]) -> list[tuple[Table, list[dict]]]:
         for table, rows in item.rows:
             grouped.setdefault(table, []).extend(rows)
     return list(grouped.items())
+
+
+def _next_batch(queue: Queue, timeout: float) -> list:
+    """The next item (waiting up to `timeout` seconds) and, after a write, those that join it; [] if nothing came."""
+    try:
+        batch = [queue.get(timeout=timeout)]
+    except Empty:
+        return []
+    if isinstance(batch[-1], _Write):
+        time.sleep(WRITE_LINGER)  # let the writes of the next few ms join this transaction
+    while len(batch) < WRITE_BATCH and batch[-1] is not _STOP:
+        try:
+            batch.append(queue.get_nowait())
+        except Empty:
+            break
+    return batch
+
+
+def _count_rows(counts: Counter[tuple[Table, tuple, str]]) -> list[tuple[Table, list[dict]]]:
+    """Counts as rows, one list per table; tables and rows in key order, so that two processes adding to the same
+    counts lock them in the same order (on PostgreSQL, different orders could deadlock)."""
+    by_table: dict[Table, dict[tuple, dict[str, int]]] = {}
+    for (table, key, column), amount in counts.items():
+        by_table.setdefault(table, {}).setdefault(key, {})[column] = amount
+    grouped = []
+    for table in sorted(by_table, key=lambda table: table.name):
+        keys = [column.name for column in table.primary_key]
+        nothing = {column.name: 0 for column in table.columns if not column.primary_key}
+        grouped.append((table, [dict(zip(keys, key)) | nothing | amounts for key, amounts in sorted(by_table[table].items())]))
+    return grouped
+
+
+def _adding(table: Table, backend: str):
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE SET n = table.n + excluded.n: rows add to the counts already stored."""
+    insert = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}[backend](table)
+    counted = [column for column in table.columns if not column.primary_key]
+    return insert.on_conflict_do_update(index_elements=list(table.primary_key), set_={column.name: column + insert.excluded[column.name] for column in counted})
 
 
 def _request_id() -> str | None:
@@ -467,7 +559,7 @@ def init_app(app: Flask) -> None:
             raise SchemaBehind(f"Start-up refused: the {behind}")
         log.warning("The %s", behind)
     elif problem is not None:
-        log.warning("database %s at start-up (%s): recommendations work; events and feedback are dropped until it answers", problem, where)
+        log.warning("database %s at start-up (%s): recommendations work; usage counts wait in memory and feedback is dropped until it answers", problem, where)
 
 
 def _serving() -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 from . import db, storage
 
 db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
-events_cli = AppGroup("events", help="Anonymous usage events and feedback.")
+events_cli = AppGroup("events", help="Anonymous usage counts and feedback.")
 
 
 def _where() -> str:
@@ -80,10 +80,10 @@ def db_revision(message: str, autogenerate: bool) -> None:
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Purge as if it were this day (default: today).")
 @_plain_errors
 def events_purge(today: dt.datetime | None) -> None:
-    """Delete usage events and feedback older than 13 months."""
+    """Delete usage counts and feedback older than 13 months."""
     day = today.date() if today else dt.date.today()
     if db.store(current_app).problem == "schema_behind":
         raise click.ClickException(f"the database schema is behind; run: {db.UPGRADE_COMMAND}")
     with db.store(current_app).session() as session:
-        events, feedback, cutoff = storage.purge(session, today=day)
-    click.echo(f"{_where()}: deleted {events} events and {feedback} feedback answers from before {cutoff.isoformat()} ({storage.RETENTION_MONTHS}-month retention)")
+        recommendations, feedback, cutoff = storage.purge(session, today=day)
+    click.echo(f"{_where()}: deleted the counts of {recommendations} recommendations and {feedback} feedback answers from before {cutoff.isoformat()} ({storage.RETENTION_MONTHS}-month retention)")

@@ -1,9 +1,10 @@
-"""What the service stores, as SQLModel families: partners, anonymous usage events, feedback.
+"""What the service stores, as SQLModel families: partners, daily usage counts, feedback.
 
 Privacy by design: no model here can hold an exact age, a disability, an IP address, a user
 agent, a cookie, free text or any identifier that follows a person across requests. Answers
 are stored only as coarse buckets (see `recommender.storage.buckets`), with a day, never a time.
-Row keys are random UUIDs so that they do not even reveal the order of arrival.
+Recommendations are not even stored one by one: only how many were served per day and bucket.
+Feedback rows have random UUIDs as keys so that they do not reveal the order of arrival.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class PartnerPublic(PartnerBase):
 
 
 class Buckets(SQLModel):
-    """The coarse, non-identifying description of a person, shared by events and feedback."""
+    """The coarse, non-identifying description of a person who gave feedback."""
 
     day: dt.date = Field(index=True)
     age_band: str = Field(max_length=5)
@@ -62,23 +63,34 @@ class Buckets(SQLModel):
     partner_slug: str | None = Field(default=None, max_length=64, index=True)
 
 
-class UsageEvent(Buckets, table=True):
-    """One recommendation served: who in broad terms, on which day; services in UsageEventService."""
+class CountKey(SQLModel):
+    """What a daily count is counted by: the day, the coarse buckets, and the partner page ('' for none: a key
+    column cannot be NULL). The primary key, in this order, so that adding to a count is one upsert."""
 
-    __tablename__ = "usage_event"
+    day: dt.date = Field(primary_key=True)
+    age_band: str = Field(max_length=5, primary_key=True)
+    status: str = Field(max_length=16, primary_key=True)
+    region: str = Field(max_length=2, primary_key=True)
+    education_band: str = Field(max_length=9, primary_key=True)
+    partner: str = Field(default="", max_length=64, primary_key=True, index=True)
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+
+class UsageCount(CountKey, table=True):
+    """How many recommendations were served to people of one bucket on one day."""
+
+    __tablename__ = "usage_count"
+
+    recommendations: int = 0
 
 
-class UsageEventService(SQLModel, table=True):
-    """A service an event showed and/or that was clicked (one row per service)."""
+class ServiceCount(CountKey, table=True):
+    """How many times one service was shown and clicked for people of one bucket on one day."""
 
-    __tablename__ = "usage_event_service"
+    __tablename__ = "service_count"
 
-    event_id: uuid.UUID = Field(foreign_key="usage_event.id", ondelete="CASCADE", primary_key=True)
-    service_id: str = Field(max_length=64, primary_key=True, index=True)
-    shown: bool = True
-    clicked: bool = False
+    service_id: str = Field(max_length=64, primary_key=True)
+    shown: int = 0
+    clicked: int = 0
 
 
 class Feedback(Buckets, table=True):

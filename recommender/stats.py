@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from .db import Unavailable
 from .i18n import current_lang
-from .models import Feedback, Partner, UsageEvent, UsageEventService
+from .models import Feedback, Partner, ServiceCount, UsageCount
 from .questionnaire import OPTIONS, SECURITY_HEADERS, render
 from .storage import PARTNER_SLUG
 from .texts import Text
@@ -87,21 +87,21 @@ class Totals:
 
 
 def read_totals(session: Session, partner: str | None) -> Totals:
-    """Group events and feedback in the database; only counts come back."""
-    where = [UsageEvent.partner_slug == partner] if partner else []
+    """Sum the usage counts and group the feedback in the database; only counts come back."""
+    where = [UsageCount.partner == partner] if partner else []
 
     def counts(column) -> dict:
-        return dict(session.exec(select(column, func.count()).where(*where).group_by(column)).all())
+        return dict(session.exec(select(column, func.sum(UsageCount.recommendations)).where(*where).group_by(column)).all())
 
-    shown = select(UsageEventService.service_id, func.count()).join(UsageEvent, UsageEvent.id == UsageEventService.event_id)
-    shown = shown.where(UsageEventService.shown.is_(True), *where).group_by(UsageEventService.service_id)
+    shown_where = [ServiceCount.partner == partner] if partner else []
+    shown = select(ServiceCount.service_id, func.sum(ServiceCount.shown)).where(ServiceCount.shown > 0, *shown_where).group_by(ServiceCount.service_id)
     feedback_where = [Feedback.partner_slug == partner] if partner else []
     useful = select(Feedback.service_id, Feedback.useful, func.count()).where(*feedback_where).group_by(Feedback.service_id, Feedback.useful)
     ratios: dict[str, tuple[int, int]] = {}
     for service_id, is_useful, count in session.exec(useful):
         yes, total = ratios.get(service_id, (0, 0))
         ratios[service_id] = (yes + (count if is_useful else 0), total + count)
-    return Totals(days=counts(UsageEvent.day), statuses=counts(UsageEvent.status), regions=counts(UsageEvent.region), services=dict(session.exec(shown).all()), feedback=ratios)
+    return Totals(days=counts(UsageCount.day), statuses=counts(UsageCount.status), regions=counts(UsageCount.region), services=dict(session.exec(shown).all()), feedback=ratios)
 
 
 def partner_name(session: Session, slug: str) -> str | None:

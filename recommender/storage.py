@@ -1,12 +1,14 @@
 """What the service keeps about its use, as coarse buckets only; and reading it back for the ranker and the purge.
 
 Pages and the API call `record_event` and `record_feedback`. Both return at once (the write happens in the
-background), return False and log a warning when the database is unavailable, and never raise: a person's
-recommendations never depend on the database.
+background) and never raise: a person's recommendations never depend on the database. A recommendation is only
+counted, in memory, and the counts are added to the database's every few seconds; they wait in memory while the
+database is unavailable. Feedback is written as it comes, and dropped with a warning while the database is away.
 
-What is kept, and nothing else: age band, status, region, education band, the service ids shown and clicked
-(or the service id and useful / not useful), the partner whose page was used, and the day. Never the exact
-age, the disability, goals, an IP address, a user agent, a cookie, free text or any identifier.
+What is kept, and nothing else: per day, partner page and bucket (age band, status, region, education band), how
+many recommendations were served and how many times each service was shown and clicked; for feedback, the
+service id and useful / not useful, with the same buckets, partner and day. Never the exact age, the disability,
+goals, an IP address, a user agent, a cookie, free text or any identifier, nor even one row per recommendation.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from sqlalchemy import case, delete, func
 from sqlmodel import Session, select
 
 from .features import age_band
-from .models import SLUG_PATTERN, Feedback, UsageEvent, UsageEventService
+from .models import SLUG_PATTERN, Feedback, ServiceCount, UsageCount
 from .profile import Profile
 from .ranking import MAX_GRADE
 
@@ -37,9 +39,10 @@ BAND_EDUCATION = {"none": "none", "level3-4": "level4", "level5": "level5", "lev
 # The disability is never stored; feedback profiles are rebuilt with this neutral value.
 UNSTORED_DISABILITY = "none"
 PARTNER_SLUG = re.compile(SLUG_PATTERN)
+NO_PARTNER = ""  # the partner of a count made on the site's own pages (the column is part of the key: never NULL)
 
 FeedbackRow = tuple[Profile, str, float, float]
-EVENTS, EVENT_SERVICES, FEEDBACK = UsageEvent.__table__, UsageEventService.__table__, Feedback.__table__
+USAGE_COUNTS, SERVICE_COUNTS, FEEDBACK = UsageCount.__table__, ServiceCount.__table__, Feedback.__table__
 
 
 def buckets(profile: Profile) -> dict[str, str]:
@@ -53,17 +56,14 @@ def buckets(profile: Profile) -> dict[str, str]:
 
 
 def record_event(profile: Profile, shown: list[str], clicked: Iterable[str] = (), *, partner: str | None = None, day: dt.date | None = None) -> bool:
-    """Record that someone like `profile` was shown these services (and clicked those); False if it was dropped."""
+    """Count that someone like `profile` was shown these services (and clicked those); False if it was dropped."""
     try:
         known = _known_services()
-        shown_ids = _unique(s for s in shown if s in known)
-        clicked_ids = _unique(s for s in clicked if s in known)
-        event = {"day": day or dt.date.today(), "partner_slug": _partner(partner), **buckets(profile)}
-        services = [(sid, True, sid in clicked_ids) for sid in shown_ids] + [(sid, False, True) for sid in clicked_ids if sid not in shown_ids]
-        event_id = uuid.uuid4()
-        rows = ((EVENTS, ({"id": event_id, **event},)),
-                (EVENT_SERVICES, tuple({"event_id": event_id, "service_id": sid, "shown": shown, "clicked": clicked} for sid, shown, clicked in services)))
-        return _store().write(rows if services else rows[:1], "usage event")
+        key = (day or dt.date.today(), *buckets(profile).values(), _partner(partner) or NO_PARTNER)  # as models.CountKey
+        counts = [(USAGE_COUNTS, key, "recommendations")]
+        counts += [(SERVICE_COUNTS, (*key, sid), "shown") for sid in _unique(shown) if sid in known]
+        counts += [(SERVICE_COUNTS, (*key, sid), "clicked") for sid in _unique(clicked) if sid in known]
+        return _store().add(counts, "usage event")
     except Exception as error:  # noqa: BLE001 - recording must never break a page
         log.warning("usage event dropped: %s", type(error).__name__)
         return False
@@ -140,14 +140,14 @@ def retention_cutoff(today: dt.date) -> dt.date:
 
 
 def purge(session: Session, *, today: dt.date) -> tuple[int, int, dt.date]:
-    """Delete events and feedback from before the retention cutoff; the counts deleted and the cutoff."""
+    """Delete counts and feedback from before the retention cutoff; the recommendations and feedback answers deleted, and the cutoff."""
     cutoff = retention_cutoff(today)
-    old_events = select(UsageEvent.id).where(UsageEvent.day < cutoff)
-    session.exec(delete(UsageEventService).where(UsageEventService.event_id.in_(old_events)))
-    events = session.exec(delete(UsageEvent).where(UsageEvent.day < cutoff)).rowcount
+    recommendations = session.exec(select(func.coalesce(func.sum(UsageCount.recommendations), 0)).where(UsageCount.day < cutoff)).one()
+    session.exec(delete(ServiceCount).where(ServiceCount.day < cutoff))
+    session.exec(delete(UsageCount).where(UsageCount.day < cutoff))
     feedback = session.exec(delete(Feedback).where(Feedback.day < cutoff)).rowcount
     session.commit()
-    return events, feedback, cutoff
+    return recommendations, feedback, cutoff
 
 
 def stored_feedback(timeout: float = 30.0) -> tuple[list[FeedbackRow], str]:

@@ -91,13 +91,13 @@ def db_app(database_url):
 
 @pytest.fixture()
 def empty_db(db_app):
-    """The shared database with no events, feedback or partners left by an earlier test."""
-    from recommender.models import Feedback, Partner, UsageEvent, UsageEventService
+    """The shared database with no usage counts, feedback or partners left by an earlier test."""
+    from recommender.models import Feedback, Partner, ServiceCount, UsageCount
 
     store = db_app.extensions["pathways_store"]
     store.flush()
     with store.session() as session:
-        for model in (UsageEventService, UsageEvent, Feedback, Partner):
+        for model in (ServiceCount, UsageCount, Feedback, Partner):
             session.exec(model.__table__.delete())
         session.commit()
     db_app.extensions.pop("pathways_stats_cache", None)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from recommender import create_app
+from recommender import create_app, db
 from recommender.storage import record_event, record_feedback
 from tests.conftest import person
 from tests.db_support import StallingProxy, app_config, closed_port, make_database, postgres_base_url
@@ -30,15 +30,16 @@ def wait_for(condition, seconds: float = 10.0) -> bool:
     return False
 
 
-def count_events(app) -> int:
+def counted_recommendations(app) -> int:
+    """Recommendations counted in the database, once this process has written its counts."""
     from sqlmodel import func, select
 
-    from recommender.models import UsageEvent
+    from recommender.models import UsageCount
 
     store = app.extensions["pathways_store"]
     store.flush()
     with store.session() as session:
-        return session.exec(select(func.count()).select_from(UsageEvent)).one()
+        return session.exec(select(func.coalesce(func.sum(UsageCount.recommendations), 0))).one()
 
 
 def timed_recommendation(client) -> tuple[int, float]:
@@ -85,15 +86,19 @@ def test_requests_are_logged_as_json_without_address_agent_or_answers(client, ca
     assert "TraceableBrowser" not in line and "203.0.113" not in line and "age=19" not in line
 
 
-def test_a_closed_database_port_degrades_events_but_not_recommendations(caplog):
+def test_a_closed_database_port_degrades_feedback_but_not_recommendations(caplog):
     app = create_app(app_config(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/pathways"))
     client = app.test_client()
     try:
         with caplog.at_level(logging.WARNING, logger="recommender"):
             started = time.perf_counter()
-            response = client.post("/api/v1/recommendations", json=YOUNG, headers={"X-Request-ID": "lb-request-0001"})
+            response = client.post("/api/v1/recommendations", json=YOUNG)
             assert response.status_code == 200 and time.perf_counter() - started < FAST
-        [warning] = [r for r in caplog.records if "usage event dropped" in r.getMessage()]
+            assert not [r for r in caplog.records if "usage event dropped" in r.getMessage()]  # counted in memory until the database answers
+            feedback = client.post("/api/v1/feedback", json={**YOUNG, "service_id": "cep", "useful": True, "lang": "en"}, headers={"X-Request-ID": "lb-request-0001"})
+        assert feedback.status_code == 202 and feedback.get_json()["recorded"] is False
+        assert "Thank you" in feedback.get_json()["detail"]
+        [warning] = [r for r in caplog.records if "feedback dropped" in r.getMessage()]
         assert warning.request_id == "lb-request-0001" and "unreachable" in warning.getMessage()
         ready = client.get("/readyz")
         assert ready.status_code == 200
@@ -101,9 +106,6 @@ def test_a_closed_database_port_degrades_events_but_not_recommendations(caplog):
         assert ready.get_json()["checks"]["database"] == {"status": "degraded", "backend": "postgresql", "problem": "unreachable", "degraded": ["events", "feedback", "stats"]}
         with app.test_request_context():
             assert record_feedback(person(), "cep", True) is False
-        feedback = client.post("/api/v1/feedback", json={**YOUNG, "service_id": "cep", "useful": True, "lang": "en"})
-        assert feedback.status_code == 202 and feedback.get_json()["recorded"] is False
-        assert "Thank you" in feedback.get_json()["detail"]
     finally:
         app.extensions["pathways_store"].close()
 
@@ -115,14 +117,16 @@ def test_sqlite_going_away_mid_run_degrades_then_recovers_by_itself(tmp_path, ca
     try:
         with app.test_request_context():
             assert record_event(person(), ["cep"])
-        assert count_events(app) == 1
+        assert counted_recommendations(app) == 1
 
         folder.rename(tmp_path / "gone")  # the database disappears under the running app
         with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
-            record_event(person(), ["cep"])  # queued: the writer finds the database gone and opens the breaker
-            store.flush()
-            assert record_event(person(), ["cep"]) is False  # now dropped at once
-        assert any("dropped" in r.getMessage() for r in caplog.records)
+            assert record_event(person(), ["cep"])
+            store.flush()  # the writer finds the database gone and opens the breaker
+            assert store.problem == "unreachable"
+            assert record_event(person(), ["cep"])  # still counted, in memory
+            assert record_feedback(person(), "cep", True) is False  # feedback is dropped at once
+        assert any("feedback dropped" in r.getMessage() for r in caplog.records)
         status, seconds = timed_recommendation(client)
         assert status == 200 and seconds < FAST
         assert client.get("/readyz").get_json()["status"] == "degraded"
@@ -132,7 +136,30 @@ def test_sqlite_going_away_mid_run_degrades_then_recovers_by_itself(tmp_path, ca
         assert client.get("/readyz").get_json()["status"] == "ready"
         with app.test_request_context():
             assert record_event(person(), ["cep"])
-        assert count_events(app) == 2
+        assert counted_recommendations(app) == 5  # 1 before, the 3 served while it was away, 1 after
+    finally:
+        store.close()
+
+
+def test_counts_kept_through_an_outage_are_bounded(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(db, "MAX_COUNTED_KEYS", 4)
+    folder = tmp_path / "data"
+    app = create_app(app_config(f"sqlite:///{folder / 'pathways.sqlite3'}"))
+    store = app.extensions["pathways_store"]
+    try:
+        folder.rename(tmp_path / "gone")
+        with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
+            assert record_event(person(region="11"), ["cep"])  # 2 keys: the recommendation and the service shown
+            store.flush()  # the writer finds the database gone: the counts stay in memory
+            assert store.problem == "unreachable"
+            assert record_event(person(region="84"), ["cep"])  # 4 keys: the bound
+            assert record_event(person(region="32"), ["cep"]) is False  # new keys are dropped...
+            assert record_event(person(region="11"), ["cep"])  # ...and what is already counted goes on counting
+        assert any("usage event dropped (too many counts waiting)" in r.getMessage() for r in caplog.records)
+
+        (tmp_path / "gone").rename(folder)
+        assert wait_for(lambda: store.problem is None)
+        assert counted_recommendations(app) == 3
     finally:
         store.close()
 
@@ -146,7 +173,7 @@ def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_pa
     try:
         with app.test_request_context():
             assert record_event(person(), ["cep"])
-        assert count_events(app) == 1
+        assert counted_recommendations(app) == 1
 
         proxy.stall()  # connections stay open, nothing comes back
         for _ in range(3):
@@ -162,7 +189,7 @@ def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_pa
         assert client.get("/readyz").get_json()["status"] == "ready"
         with app.test_request_context():
             assert record_event(person(), ["cep"])
-        assert count_events(app) >= 2
+        assert counted_recommendations(app) == 6  # 1 before, the 4 served while it hung, 1 after
     finally:
         proxy.resume()
         store.close()
@@ -198,7 +225,7 @@ def test_postgresql_down_at_start_up_is_picked_up_when_it_returns(tmp_path):
         assert wait_for(lambda: store.problem is None)  # nobody calls /readyz: it comes back by itself
         with app.test_request_context():
             assert record_event(person(), ["cep"])
-        assert count_events(app) == 1
+        assert counted_recommendations(app) == 2  # the recommendation served while it was down is counted too
     finally:
         store.close()
         proxy.close()

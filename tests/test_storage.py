@@ -1,14 +1,18 @@
-"""What is stored, on SQLite and PostgreSQL: only coarse buckets, feedback through the API, retention, migrations."""
+"""What is stored, on SQLite and PostgreSQL: only counts per coarse bucket, feedback through the API, retention, migrations."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import signal
 import time
+import uuid
+import warnings
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import Boolean, Date, Uuid, column, inspect, select, table, text
 from sqlmodel import SQLModel
 
 from recommender import create_app, db
@@ -18,10 +22,12 @@ from tests.conftest import person
 from tests.db_support import BACKENDS, MIGRATIONS, app_config, make_database
 from tests.db_support import database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
 
-# The whole list of what an event or a feedback answer may hold (issue 6), plus a random row key.
-EVENT_FIELDS = {"id", "day", "age_band", "status", "region", "education_band", "partner_slug"}
-EVENT_SERVICE_FIELDS = {"event_id", "service_id", "shown", "clicked"}
-FEEDBACK_FIELDS = EVENT_FIELDS | {"service_id", "useful"}
+# The whole list of what a count or a feedback answer may hold (issue 6): the buckets, the partner page, the service;
+# counts; for feedback, the verdict and a random row key.
+BUCKET_FIELDS = {"day", "age_band", "status", "region", "education_band"}
+USAGE_COUNT_FIELDS = BUCKET_FIELDS | {"partner", "recommendations"}
+SERVICE_COUNT_FIELDS = BUCKET_FIELDS | {"partner", "service_id", "shown", "clicked"}
+FEEDBACK_FIELDS = BUCKET_FIELDS | {"id", "partner_slug", "service_id", "useful"}
 PERSON = {"age": 19, "status": "job_seeker", "region": "32", "disability": "recognised", "education_level": "level3", "executive": False, "goals": ["find_job"]}
 TRACES = {"User-Agent": "Mozilla/5.0 (X11; Linux) TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7", "Cookie": "session=abc123"}
 
@@ -36,9 +42,10 @@ def rows(app, table: str) -> list[dict]:
 
 def test_the_schema_has_no_column_for_anything_but_the_buckets(db_app):
     columns = inspect(db_app.extensions["pathways_store"].engine)
-    assert {c["name"] for c in columns.get_columns("usage_event")} == EVENT_FIELDS
-    assert {c["name"] for c in columns.get_columns("usage_event_service")} == EVENT_SERVICE_FIELDS
+    assert {c["name"] for c in columns.get_columns("usage_count")} == USAGE_COUNT_FIELDS
+    assert {c["name"] for c in columns.get_columns("service_count")} == SERVICE_COUNT_FIELDS
     assert {c["name"] for c in columns.get_columns("feedback")} == FEEDBACK_FIELDS
+    assert set(columns.get_table_names()) == {"alembic_version", "partner", "usage_count", "service_count", "feedback"}  # no row per recommendation
 
 
 def test_a_served_recommendation_leaves_only_buckets_and_service_ids(empty_db):
@@ -46,22 +53,22 @@ def test_a_served_recommendation_leaves_only_buckets_and_service_ids(empty_db):
     assert response.status_code == 200
     shown = [r["id"] for r in response.get_json()["recommendations"]]
 
-    [event] = rows(empty_db, "usage_event")
-    assert set(event) == EVENT_FIELDS
-    assert {k: v for k, v in event.items() if k != "id"} == {
-        "day": dt.date.today(), "age_band": "18-25", "status": "job_seeker", "region": "32", "education_band": "level3-4", "partner_slug": None,
+    [usage] = rows(empty_db, "usage_count")
+    assert usage == {
+        "day": dt.date.today(), "age_band": "18-25", "status": "job_seeker", "region": "32", "education_band": "level3-4", "partner": "", "recommendations": 1,
     }
-    services = rows(empty_db, "usage_event_service")
-    assert {s["service_id"] for s in services} == set(shown) and all(s["shown"] and not s["clicked"] for s in services)
-    stored = {str(value) for row in [event, *services] for key, value in row.items() if key not in ("id", "event_id")}
+    services = rows(empty_db, "service_count")
+    assert {s["service_id"] for s in services} == set(shown) and all((s["shown"], s["clicked"]) == (1, 0) for s in services)
+    assert all({k: v for k, v in s.items() if k in BUCKET_FIELDS | {"partner"}} == {k: usage[k] for k in BUCKET_FIELDS | {"partner"}} for s in services)
+    stored = {str(value) for row in [usage, *services] for value in row.values()}
     assert not stored & {"recognised", "find_job", "level3", "19", *TRACES.values(), "203.0.113.7"}
 
 
 def test_clicks_are_kept_with_the_services_shown(empty_db):
     with empty_db.test_request_context():
         assert record_event(person(), ["cep", "cpf"], ["cpf", "vae"])
-    by_service = {s["service_id"]: (s["shown"], s["clicked"]) for s in rows(empty_db, "usage_event_service")}
-    assert by_service == {"cep": (True, False), "cpf": (True, True), "vae": (False, True)}
+    by_service = {s["service_id"]: (s["shown"], s["clicked"]) for s in rows(empty_db, "service_count")}
+    assert by_service == {"cep": (1, 0), "cpf": (1, 1), "vae": (0, 1)}
 
 
 def test_feedback_through_the_api_keeps_service_verdict_and_buckets_only(empty_db):
@@ -111,10 +118,10 @@ def test_purge_removes_exactly_what_is_older_than_13_months(empty_db):
     assert empty_db.extensions["pathways_store"].flush()
     result = empty_db.test_cli_runner().invoke(args=["events", "purge", "--today", today.isoformat()])
     assert result.exit_code == 0, result.output
-    assert "deleted 2 events and 2 feedback answers from before 2025-10-23" in result.output
-    assert sorted(r["day"] for r in rows(empty_db, "usage_event")) == days[2:]
+    assert "deleted the counts of 2 recommendations and 2 feedback answers from before 2025-10-23" in result.output
+    assert sorted(r["day"] for r in rows(empty_db, "usage_count")) == days[2:]
+    assert sorted(r["day"] for r in rows(empty_db, "service_count")) == days[2:]
     assert sorted(r["day"] for r in rows(empty_db, "feedback")) == days[2:]
-    assert len(rows(empty_db, "usage_event_service")) == 3
 
 
 @pytest.mark.parametrize(("today", "cutoff"), [
@@ -198,9 +205,9 @@ def test_without_database_url_events_go_to_a_file_in_the_instance_folder(tmp_pat
 
 
 def test_a_busy_second_of_recommendations_is_counted_in_full(empty_db):
-    # 3,000 events in about a second, more than one server process answers: none may be dropped (the statistics
-    # would under-count busy days). The writer must keep up: one transaction per event (~1.5 ms) filled its
-    # 1,000-place queue within half a second and lost most of them.
+    # 3,000 recommendations in about a second, more than one server process answers: none may be dropped (the
+    # statistics would under-count busy days). Recording must keep up: one transaction per event (~1.5 ms) once
+    # filled the writer's 1,000-place queue within half a second and lost most of them.
     with empty_db.test_request_context():
         someone = person(age=34, status="employee", region="84")
         recorded = []
@@ -209,5 +216,69 @@ def test_a_busy_second_of_recommendations_is_counted_in_full(empty_db):
             recorded += [record_event(someone, ["cep", "cpf"]) for _ in range(30)]
             time.sleep(max(0.0, 0.01 - (time.monotonic() - started)))
     assert recorded.count(False) == 0
-    assert len(rows(empty_db, "usage_event")) == 3000
-    assert len(rows(empty_db, "usage_event_service")) == 6000
+    assert [usage["recommendations"] for usage in rows(empty_db, "usage_count")] == [3000]
+    assert {s["service_id"]: s["shown"] for s in rows(empty_db, "service_count")} == {"cep": 3000, "cpf": 3000}
+
+
+def test_counts_from_two_processes_add_up(empty_db, database_url):
+    other = create_app(app_config(database_url))  # a second server process on the same database, with its own counts
+    try:
+        for app, times in ((empty_db, 2), (other, 3), (empty_db, 1)):
+            with app.test_request_context():
+                assert all(record_event(person(), ["cep"], ["cep"]) for _ in range(times))
+            assert app.extensions["pathways_store"].flush()
+    finally:
+        other.extensions["pathways_store"].close()
+    assert [usage["recommendations"] for usage in rows(empty_db, "usage_count")] == [6]
+    assert [(s["shown"], s["clicked"]) for s in rows(empty_db, "service_count")] == [(6, 6)]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="forking server workers is POSIX only")
+def test_a_forked_worker_does_not_write_its_parents_counts_again(empty_db):
+    store = empty_db.extensions["pathways_store"]
+    with empty_db.test_request_context():
+        assert record_event(person(), ["cep"])  # counted in this process, not written yet
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)  # fork() with threads running: the store is made for it
+            child = os.fork()
+        if child == 0:
+            signal.alarm(10)  # a child stuck on a lock fails the test instead of hanging it
+            os._exit(0 if record_event(person(), ["cep"]) and store.flush() else 1)
+    assert os.waitpid(child, 0)[1] == 0
+    assert [usage["recommendations"] for usage in rows(empty_db, "usage_count")] == [2]
+
+
+OLD_EVENT = table("usage_event", column("id", Uuid()), column("day", Date()), *map(column, ("age_band", "status", "region", "education_band", "partner_slug")))
+OLD_EVENT_SERVICE = table("usage_event_service", column("event_id", Uuid()), column("service_id"), column("shown", Boolean()), column("clicked", Boolean()))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrading_adds_the_events_already_stored_up_into_counts(backend, tmp_path):
+    url, schema = make_database(backend, tmp_path, upgrade=False)
+    engine = db.build_engine(url)
+    try:
+        db.upgrade(engine, MIGRATIONS, "0002")  # a database with one row per recommendation
+        buckets = {"day": dt.date(2026, 11, 20), "age_band": "18-25", "status": "job_seeker", "region": "32", "education_band": "level3-4"}
+        events = [(None, {"cep": False, "cpf": True}), (None, {"cep": False, "cpf": False}), ("cite-metiers-lyon", {"cep": True})]  # shown: clicked?
+        with engine.begin() as connection:
+            for partner, clicks in events:
+                event_id = uuid.uuid4()
+                connection.execute(OLD_EVENT.insert(), {"id": event_id, "partner_slug": partner, **buckets})
+                connection.execute(OLD_EVENT_SERVICE.insert(), [{"event_id": event_id, "service_id": sid, "shown": True, "clicked": clicked} for sid, clicked in clicks.items()])
+        db.upgrade(engine, MIGRATIONS)
+        with engine.connect() as connection:
+            counts = SQLModel.metadata.tables["usage_count"]
+            usage = [dict(row._mapping) for row in connection.execute(select(counts).order_by(counts.c.partner))]
+            services = {(row.partner, row.service_id): (row.shown, row.clicked) for row in connection.execute(select(SQLModel.metadata.tables["service_count"]))}
+        assert usage == [{**buckets, "partner": "", "recommendations": 2}, {**buckets, "partner": "cite-metiers-lyon", "recommendations": 1}]
+        assert services == {("", "cep"): (2, 0), ("", "cpf"): (2, 1), ("cite-metiers-lyon", "cep"): (1, 1)}
+        assert "usage_event" not in inspect(engine).get_table_names()
+
+        db.downgrade(engine, MIGRATIONS, "0002")  # the old tables come back, empty: events cannot be rebuilt from counts
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM usage_event")).scalar_one() == 0
+        assert "usage_count" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+        if schema:
+            schema.drop()

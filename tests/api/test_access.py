@@ -100,7 +100,7 @@ def test_calls_with_a_key_are_counted_for_that_partner(limited):
     store = app.extensions["pathways_store"]
     assert store.flush()
     with store.engine.connect() as connection:
-        assert "partner-limited" in [row[0] for row in connection.exec_driver_sql("SELECT partner_slug FROM usage_event")]
+        assert "partner-limited" in [row[0] for row in connection.exec_driver_sql("SELECT partner FROM usage_count")]
 
 
 # --- caching -------------------------------------------------------------------------------------------------------
