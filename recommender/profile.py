@@ -38,6 +38,11 @@ RULE_FIELDS = ("age",) + tuple(FIELD_VALUES)
 OPTIONAL_FIELDS = ("executive",)
 
 
+def whole_number(value: object) -> object:
+    """67.0 is the integer 67, as JSON Schema counts it; 67.5, "67" and true stay refused (strict fields)."""
+    return int(value) if type(value) is float and value.is_integer() else value
+
+
 class Profile(BaseModel):
     """A person's answers, normalised: what the rules and the ranker read."""
 
@@ -50,6 +55,11 @@ class Profile(BaseModel):
     education_level: EducationLevel
     executive: bool | None = Field(default=None, description="Private-sector cadre (employees and job seekers).", strict=True)
     goals: tuple[Goal, ...] = Field(default=(), description="What the person wants to do, any of the listed goals.")
+
+    @field_validator("age", mode="before")
+    @classmethod
+    def _whole_age(cls, value: object) -> object:
+        return whole_number(value)
 
     @field_validator("goals")
     @classmethod
@@ -100,6 +110,11 @@ class RecommendationRequest(Profile):
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, strict=True,
         description=f"At most this many recommendations, and this many services that do not fit, are described (default {DEFAULT_LIMIT}); `counts` gives the totals.",
     )
+
+    @field_validator("limit", mode="before")
+    @classmethod
+    def _whole_limit(cls, value: object) -> object:
+        return whole_number(value)
 
     @field_validator("as_of")
     @classmethod

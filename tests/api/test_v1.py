@@ -143,6 +143,12 @@ def test_a_limit_keeps_the_best_places_and_counts_say_what_was_left_out(client):
     assert short["counts"] == full["counts"] == {"recommendations": len(full["recommendations"]), "not_eligible": len(full["not_eligible"])}
 
 
+def test_whole_numbers_written_with_a_decimal_point_are_whole_numbers(client):
+    # JSON Schema (and so the published description) counts 67.0 as an integer; "67" and 67.5 stay refused.
+    assert post(client, {**YOUNG, "age": 67.0, "limit": 3.0}).get_json()["profile"]["age"] == 67
+    assert post(client, {**YOUNG, "age": 67.5}).status_code == 422
+
+
 @pytest.mark.parametrize("limit", [0, 201, "5", 2.5])
 def test_a_limit_out_of_range_is_refused_with_what_is_allowed(client, limit):
     refused = client.post("/api/v1/recommendations", json={**YOUNG, "limit": limit}, headers={"Accept-Language": "en"})
