@@ -9,7 +9,6 @@ WIDTH, HEIGHT = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 80, 190, 50, 60
 SERIES = (  # key in the scaling results, label, colour, dashed
     ("recommend.p99_us", "whole recommend, p99", "#b2182b", False),
-    ("recommend_gc_frozen.p99_us", "recommend p99, gc.freeze()", "#b2182b", True),
     ("recommend.mean_us", "whole recommend, mean", "#ef8a62", False),
     ("rules.mean_us", "rules alone, mean", "#2166ac", False),
     ("ranking.mean_us", "ranking alone, mean", "#1b7837", False),

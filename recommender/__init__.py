@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import sys
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
@@ -48,8 +47,7 @@ def register_knowledge(app: Flask) -> None:
         knowledge = Knowledge.load(app.config["RULES_DIR"], app.config["DATA_DIR"])
     except DataFileError as error:
         message = "Start-up refused: the rules or catalogue contain errors:\n" + "\n".join(f"  {p}" for p in error.problems)
-        print(message, file=sys.stderr)
-        raise BrokenData(message) from None
+        raise BrokenData(message) from None  # SystemExit: its message is printed once and the exit status is 1
     ranker, _ = ranker_file.ranker_for(knowledge, app.config)
     app.extensions["pathways"] = Recommender(knowledge, ranker)
     # Rules and catalogue live as long as the process: keep the garbage collector from walking them again and again
