@@ -14,6 +14,7 @@ from .rules import Eligibility, RuleBook, RuleVersion, ServiceRules
 from .texts import Text
 
 VERDICT: dict[int, Eligibility] = {YES: "eligible", UNKNOWN: "possible", NO: "ineligible"}
+CODE: dict[Eligibility, int] = {eligibility: code for code, eligibility in VERDICT.items()}
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,37 @@ def decide(rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
 
 def decide_all(book: RuleBook, profile: Profile, day: dt.date) -> list[Decision]:
     """Every service's decision, in catalogue id order."""
+    found = decided(book, profile, day)
+    return [found.decision(position) for position in range(len(found.services))]
+
+
+@dataclass(frozen=True)
+class Decided:
+    """Every service's verdict for one profile, as a vector (catalogue id order); each decision read when needed."""
+
+    services: tuple[str, ...]
+    positions: dict[str, int]
+    verdicts: np.ndarray  # YES, UNKNOWN or NO per service
+    numbers: np.ndarray  # each service's decision in `kept` (-1: in `fresh`)
+    kept: list[Decision]
+    fresh: dict[int, Decision]
+
+    def decision(self, position: int) -> Decision:
+        """The decision of the service at `position`."""
+        found = self.fresh.get(position)
+        return found if found is not None else self.kept[self.numbers[position]]
+
+
+def decided(book: RuleBook, profile: Profile, day: dt.date) -> Decided:
+    """Every service's decision for a profile, without walking every service in Python (see _Index)."""
     index = _index(book, day)
     try:
         rows = [ANSWER_ROWS[name][getattr(profile, name)] for name in ANSWER_FIELDS]
     except KeyError:  # an answer outside the validated values (a hand-built profile): no shortcut
-        return [decide(rules, profile, day) for rules in index.rules]
-    return index.decisions_for(rows, profile, day)
+        fresh = {position: decide(rules, profile, day) for position, rules in enumerate(index.rules)}
+        numbers = np.full(len(fresh), -1, dtype=np.int64)
+        return index.answer(numbers, fresh)
+    return index.decide_for(rows, profile, day)
 
 
 # A rule's decision, explanations included, depends on the profile only through the values of its field tests
@@ -93,6 +119,9 @@ class _Index:
             size += slots
         self.table = np.full(size, -1, dtype=np.int64)
         self.decisions: list[Decision] = []
+        self.verdicts = np.zeros(size, dtype=np.int8)  # the verdict of each kept decision, by number
+        self.services = tuple(r.service for r in rules)
+        self.positions = {service: position for position, service in enumerate(self.services)}
         self._lock = threading.Lock()
 
     def _weigh(self, position: int, version: RuleVersion) -> int:
@@ -108,7 +137,7 @@ class _Index:
             slots *= len(codes)
         return slots
 
-    def decisions_for(self, rows: list[int], profile: Profile, day: dt.date) -> list[Decision]:
+    def decide_for(self, rows: list[int], profile: Profile, day: dt.date) -> Decided:
         """Every service's decision for a profile whose answers are at `rows` of the weight tables."""
         slots = self.offsets.copy()
         for name, row in zip(ANSWER_FIELDS, rows):
@@ -121,18 +150,21 @@ class _Index:
                 fresh[position] = decision
             else:
                 numbers[position] = self._keep(int(slots[position]), decision)
-        decisions = self.decisions
-        found = [decisions[number] if number >= 0 else None for number in numbers.tolist()]
+        return self.answer(numbers, fresh)
+
+    def answer(self, numbers: np.ndarray, fresh: dict[int, Decision]) -> Decided:
+        verdicts = self.verdicts[numbers]
         for position, decision in fresh.items():
-            found[position] = decision
-        return found
+            verdicts[position] = CODE[decision.eligibility]
+        return Decided(self.services, self.positions, verdicts, numbers, self.decisions, fresh)
 
     def _keep(self, slot: int, decision: Decision) -> int:
         """Remember a decision for a slot (once, even when two threads made it at the same time); its number."""
         with self._lock:
             if self.table[slot] < 0:
                 self.decisions.append(decision)
-                self.table[slot] = len(self.decisions) - 1
+                number = self.table[slot] = len(self.decisions) - 1
+                self.verdicts[number] = CODE[decision.eligibility]
             return int(self.table[slot])
 
 

@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from .catalogue import Catalogue, Contact, Service, Step, fill, load_catalogue
-from .eligibility import Decision, decide_all
+from .conditions import NO
+from .eligibility import Decision, decide_all, decided
 from .profile import DEFAULT_LIMIT, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
 from .rules import RuleBook, RuleVersion, load_rules
@@ -58,19 +61,18 @@ class Recommender:
 
     def recommend(self, profile: Profile, as_of: dt.date, lang: str = "fr", limit: int = DEFAULT_LIMIT) -> dict:
         """The answer: the `limit` best recommendations and the first `limit` services that do not fit, in `lang`,
-        with the totals of both."""
-        decisions = self.decisions(profile, as_of)
-        candidates = [d for d in decisions if d.eligibility != "ineligible"]
-        refused = [d for d in decisions if d.eligibility == "ineligible"]
-        by_id = {d.service_id: d for d in candidates}
-        ranked = self.ranker.rank(profile, [d.service_id for d in candidates], limit)
+        with the totals of both. Only the services an answer describes are looked at one by one."""
+        found = decided(self.knowledge.rules, profile, as_of)
+        fitting = np.flatnonzero(found.verdicts != NO).tolist()
+        refused = np.flatnonzero(found.verdicts == NO)
+        ranked = self.ranker.rank(profile, [found.services[position] for position in fitting], limit)
         return {
             "profile": profile.model_dump(mode="json"),
             "as_of": as_of.isoformat(),
             "versions": self.knowledge.versions,
-            "counts": {"recommendations": len(candidates), "not_eligible": len(refused)},
-            "recommendations": [self._recommendation(r, position, by_id[r.service_id], profile, lang) for position, r in enumerate(ranked, 1)],
-            "not_eligible": [self._refusal(d, lang) for d in refused[:limit]],
+            "counts": {"recommendations": len(fitting), "not_eligible": len(refused)},
+            "recommendations": [self._recommendation(r, place, found.decision(found.positions[r.service_id]), profile, lang) for place, r in enumerate(ranked, 1)],
+            "not_eligible": [self._refusal(found.decision(position), lang) for position in refused[:limit].tolist()],
         }
 
     def _recommendation(self, ranked: Ranked, rank: int, decision: Decision, profile: Profile, lang: str) -> dict:
