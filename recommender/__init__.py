@@ -7,7 +7,7 @@ import gc
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import access, api, cli, db, embed, i18n, openapi, ops, partners, questionnaire, ranker_file, ratelimit, security, stats
+from . import api, cli, db, embed, i18n, openapi, ops, partners, questionnaire, ranker_file, ratelimit, security, stats
 from .recommend import Knowledge, Recommender
 from .settings import from_environment
 from .sourcefile import DataFileError

@@ -153,6 +153,7 @@ class _Index:
         return self.answer(numbers, fresh)
 
     def answer(self, numbers: np.ndarray, fresh: dict[int, Decision]) -> Decided:
+        """The verdicts and decisions of kept decision `numbers`, and of `fresh` ones (decided afresh, not kept)."""
         verdicts = self.verdicts[numbers]
         for position, decision in fresh.items():
             verdicts[position] = CODE[decision.eligibility]

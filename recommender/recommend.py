@@ -11,7 +11,7 @@ import numpy as np
 
 from .catalogue import Catalogue, Contact, Service, Step, fill, load_catalogue
 from .conditions import NO
-from .eligibility import Decision, decide_all, decided
+from .eligibility import Decision, decided
 from .profile import DEFAULT_LIMIT, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
 from .rules import RuleBook, RuleVersion, load_rules
@@ -54,10 +54,6 @@ class Recommender:
         self._fixed_by_version: dict[tuple[str, int, str], dict] = {}  # by id: hashing a rule version walks its whole tree
         self._renderings: dict[tuple, tuple[Decision, dict]] = {}
         self._regional = lru_cache(maxsize=None)(self._names_region)
-
-    def decisions(self, profile: Profile, as_of: dt.date) -> list[Decision]:
-        """Every service's eligibility decision."""
-        return decide_all(self.knowledge.rules, profile, as_of)
 
     def recommend(self, profile: Profile, as_of: dt.date, lang: str = "fr", limit: int = DEFAULT_LIMIT) -> dict:
         """The answer: the `limit` best recommendations and the first `limit` services that do not fit, in `lang`,
