@@ -141,7 +141,7 @@ def _unknown_lang() -> Response | None:
     asked = request.args.get("lang")
     if asked is None or asked in LANGS:
         return None
-    lang = request.accept_languages.best_match(LANGS, default="fr")
+    lang = request_lang()  # the asked one is unknown: Accept-Language, else French
     detail = _t(lang, "langue inconnue ; attendu : fr ou en", "unknown language; allowed: fr or en")
     errors = [{"field": "lang", "code": "unknown_value", "detail": detail, "allowed": list(LANGS), "received": asked}]
     return problem(422, _t(lang, "Paramètre invalide", "Invalid parameter"), _t(lang, "Paramètre à corriger : lang.", "Parameter to correct: lang."), "invalid-parameter", errors=errors)

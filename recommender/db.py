@@ -185,7 +185,6 @@ class Revisions:
 # Rows for the writer: (table, rows) pairs, in the order they must be inserted (a parent before its children).
 Rows = tuple[tuple[Table, tuple[dict, ...]], ...]
 WRITE_BATCH = 500  # queued writes the writer puts in one transaction at most
-WRITE_LINGER = 0.05  # seconds the writer waits after a first write for others to join it (a commit costs ~0.3 ms)
 # Counts for the writer, each one more of (table, key in the order of its primary key, column counted).
 Counts = list[tuple[Table, tuple, str]]
 # Seconds between two writes of a process's counts. Writing each recommendation (~14 rows) cost a third of the
@@ -350,8 +349,7 @@ class Store:
 
     def _run_writer(self, queue: Queue) -> None:
         """Write what is queued, as many writes as are waiting in one transaction, and the counts every FLUSH_SECONDS
-        (or when asked); while the database is down, probe it every `retry_seconds`. One transaction per write cost
-        ~1.5 ms each: under load the queue overflowed."""
+        (or when asked); while the database is down, probe it every `retry_seconds`."""
         counts_due = time.monotonic() + FLUSH_SECONDS
         while True:
             wait = self.retry_seconds if self._problem is not None else counts_due - time.monotonic()
@@ -494,13 +492,11 @@ def _by_table(items: list[_Write]) -> list[tuple[Table, list[dict]]]:
 
 
 def _next_batch(queue: Queue, timeout: float) -> list:
-    """The next item (waiting up to `timeout` seconds) and, after a write, those that join it; [] if nothing came."""
+    """The next item (waiting up to `timeout` seconds) and those already waiting behind it; [] if nothing came."""
     try:
         batch = [queue.get(timeout=timeout)]
     except Empty:
         return []
-    if isinstance(batch[-1], _Write):
-        time.sleep(WRITE_LINGER)  # let the writes of the next few ms join this transaction
     while len(batch) < WRITE_BATCH and batch[-1] is not _STOP:
         try:
             batch.append(queue.get_nowait())
