@@ -32,7 +32,7 @@ loglevel = os.environ.get("PATHWAYS_LOG_LEVEL", "info").lower()
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "recommender.ops.JsonFormatter"}},
+    "formatters": {"json": {"()": "recommender.web.ops.JsonFormatter"}},
     "handlers": {"stderr_json": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}},
     "root": {"level": "WARNING", "handlers": []},  # the app's loggers (recommender.*) have their own JSON handler
     "loggers": {

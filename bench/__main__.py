@@ -219,7 +219,7 @@ def timed_check(book, timeout: float) -> dict:
     """`rules check`'s analysis of a rule book, in a forked child that is stopped after `timeout` seconds."""
     import multiprocessing
 
-    from recommender.analysis import check
+    from recommender.domain.analysis import check
 
     def work(pipe) -> None:
         started = time.perf_counter()

@@ -10,9 +10,9 @@ from pathlib import Path
 import orjson
 import yaml
 
-from recommender.eligibility import decided
-from recommender.profile import DEFAULT_LIMIT, Profile
-from recommender.ranking import candidates_for
+from recommender.domain.eligibility import decided
+from recommender.domain.profile import DEFAULT_LIMIT, Profile
+from recommender.domain.ranking import candidates_for
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MIN_CALLS, BUDGET_SECONDS = 200, 3.0

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from recommender.catalogue import Help, Public, Theme
-from recommender.eligibility import verdict
-from recommender.profile import DISABILITIES, EDUCATION_LEVELS, MAX_AGE, MIN_AGE, REGIONS, STATUSES
-from recommender.rules import ServiceRules
+from recommender.domain.catalogue import Help, Public, Theme
+from recommender.domain.eligibility import verdict
+from recommender.domain.profile import DISABILITIES, EDUCATION_LEVELS, MAX_AGE, MIN_AGE, REGIONS, STATUSES
+from recommender.domain.rules import ServiceRules
 from recommender.settings import from_environment
 from typing import get_args
 

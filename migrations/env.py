@@ -8,7 +8,7 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-from recommender import models  # noqa: F401  (the tables autogenerate compares with)
+from recommender.storage import models  # noqa: F401  (the tables autogenerate compares with)
 
 connection = context.config.attributes.get("connection")
 if connection is None:

@@ -7,10 +7,13 @@ import gc
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from . import api, cli, db, embed, i18n, openapi, ops, partners, questionnaire, ranker_file, ratelimit, security, stats
-from .recommend import Knowledge, Recommender
+from .web import api, embed, i18n, openapi, ops, questionnaire, ratelimit, security, stats
+from . import cli
+from .storage import db, partners
+from .domain import ranker_file
+from .domain.recommendation import Knowledge, Recommender
 from .settings import from_environment
-from .sourcefile import DataFileError
+from .domain.sourcefile import DataFileError
 
 
 class BrokenData(SystemExit):

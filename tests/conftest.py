@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from recommender import create_app
-from recommender.profile import Profile
+from recommender.domain.profile import Profile
 
 TODAY = dt.date(2026, 11, 23)
 

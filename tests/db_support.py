@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from recommender import create_app, db
+from recommender import create_app
+from recommender.storage import db
 from recommender.settings import from_environment
 
 POSTGRES_SKIP = "PostgreSQL tests skipped: set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run them"
@@ -92,7 +93,7 @@ def db_app(database_url):
 @pytest.fixture()
 def empty_db(db_app):
     """The shared database with no usage counts, feedback or partners left by an earlier test."""
-    from recommender.models import Feedback, Partner, ServiceCount, UsageCount
+    from recommender.storage.models import Feedback, Partner, ServiceCount, UsageCount
 
     store = db_app.extensions["pathways_store"]
     store.flush()

@@ -9,8 +9,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recommender.eligibility import decide, decide_all, verdict
-from recommender.profile import DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MIN_AGE, REGIONS, STATUSES, Profile
+from recommender.domain.eligibility import decide, decide_all, verdict
+from recommender.domain.profile import DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MIN_AGE, REGIONS, STATUSES, Profile
 
 from .conftest import TODAY
 

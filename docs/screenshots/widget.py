@@ -1,6 +1,6 @@
 """Take the README's screenshot of the widget on the demo partner's page: .venv/bin/python docs/screenshots/widget.py
 
-Serves Pathways and the demo partner's site (recommender/demo.py) on two local ports, as `flask --app recommender demo`
+Serves Pathways and the demo partner's site (recommender/cli/demo.py) on two local ports, as `flask --app recommender demo`
 does, answers the questions inside the widget and photographs the page with Debian's Chromium (apt-get install chromium).
 """
 
@@ -17,8 +17,9 @@ from werkzeug.serving import make_server
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from recommender import create_app, db, partners  # noqa: E402
-from recommender.demo import partner_site  # noqa: E402
+from recommender import create_app  # noqa: E402
+from recommender.storage import db, partners
+from recommender.cli.demo import partner_site  # noqa: E402
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 ANSWERS = ("Looking for work", "Hauts-de-France", "No", "No diploma", "No")

@@ -1,4 +1,4 @@
-// Pathways widget loader (recommender/embed.py): an iframe where this script stands, sized to fit.
+// Pathways widget loader (recommender/web/embed.py): an iframe where this script stands, sized to fit.
 (function () {
 	var script = document.currentScript, data = script && script.dataset, ready;
 	if (!data || !data.partner) return;

@@ -1,4 +1,4 @@
-// Inside a partner's widget (recommender/embed.py): tell the host page, through the loader (/embed.js), the height of
+// Inside a partner's widget (recommender/web/embed.py): tell the host page, through the loader (/embed.js), the height of
 // the content and which services were recommended. Never the answers. Messages go only to the parent window, only
 // once it has said hello from one of the partner's registered origins (listed on <html data-partner-origins>).
 (function () {

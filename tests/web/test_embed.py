@@ -1,5 +1,5 @@
 """The widget on a partner's page, in Debian's Chromium: the partner's site is served from another origin (another
-port on 127.0.0.1) and embeds the widget with the one-line snippet (recommender/demo.py serves it)."""
+port on 127.0.0.1) and embeds the widget with the one-line snippet (recommender/cli/demo.py serves it)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from recommender.demo import partner_site
+from recommender.cli.demo import partner_site
 from tests.partner_support import add_partner
 
 SLUG = "browser-partner"

@@ -1,0 +1,1 @@
+"""The web layer: pages, the widget, the JSON API, statistics, security headers, languages, operations."""

@@ -1,0 +1,233 @@
+"""Operations: health and readiness, JSON logs with a request id, and a database that goes away and comes back."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from recommender import create_app
+from recommender.storage import db
+from recommender.storage.usage import record_event, record_feedback
+from tests.conftest import person
+from tests.db_support import StallingProxy, app_config, closed_port, make_database, postgres_base_url
+
+YOUNG = {"age": 19, "status": "job_seeker", "region": "32", "disability": "none", "education_level": "none"}
+FAST = 1.0  # seconds: far below the 2-second connect timeout a request would pay if it waited on the database
+
+
+def wait_for(condition, seconds: float = 10.0) -> bool:
+    """Poll until `condition()` holds (the store recovers in the background)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def counted_recommendations(app) -> int:
+    """Recommendations counted in the database, once this process has written its counts."""
+    from sqlmodel import func, select
+
+    from recommender.storage.models import UsageCount
+
+    store = app.extensions["pathways_store"]
+    store.flush()
+    with store.session() as session:
+        return session.exec(select(func.coalesce(func.sum(UsageCount.recommendations), 0))).one()
+
+
+def timed_recommendation(client) -> tuple[int, float]:
+    started = time.perf_counter()
+    response = client.post("/api/v1/recommendations", json=YOUNG)
+    return response.status_code, time.perf_counter() - started
+
+
+def test_healthz_says_the_process_is_up(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_readyz_checks_rules_and_database(client, recommender):
+    answer = client.get("/readyz").get_json()
+    assert answer["status"] == "ready"
+    assert answer["checks"]["rules"] == {"status": "ok", "services": len(recommender.knowledge.catalogue.services), "versions": recommender.knowledge.versions}
+    assert answer["checks"]["database"]["status"] == "ok"
+
+
+def test_readyz_is_not_ready_without_rules(app, client, monkeypatch):
+    monkeypatch.delitem(app.extensions, "pathways")
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.get_json()["status"] == "not_ready"
+
+
+def test_every_response_carries_a_request_id_and_a_proxy_id_is_kept(client):
+    first, second = client.get("/healthz"), client.get("/healthz")
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    assert client.get("/healthz", headers={"X-Request-ID": "lb-7f3a9c21"}).headers["X-Request-ID"] == "lb-7f3a9c21"
+    forged = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
+    assert forged != "<script>" and len(forged) == 32
+
+
+def test_requests_are_logged_as_json_without_address_agent_or_answers(client, capsys):
+    capsys.readouterr()
+    response = client.get("/api/v1/services?lang=en&age=19", headers={"User-Agent": "TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7"})
+    lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
+    [entry] = [line for line in lines if line.get("path") == "/api/v1/services"]
+    assert entry["request_id"] == response.headers["X-Request-ID"]
+    assert (entry["method"], entry["status"], entry["level"]) == ("GET", 200, "INFO") and entry["duration_ms"] >= 0
+    line = json.dumps(entry)
+    assert "TraceableBrowser" not in line and "203.0.113" not in line and "age=19" not in line
+
+
+def test_a_closed_database_port_degrades_feedback_but_not_recommendations(caplog):
+    app = create_app(app_config(f"postgresql+psycopg://postgres@127.0.0.1:{closed_port()}/pathways"))
+    client = app.test_client()
+    try:
+        with caplog.at_level(logging.WARNING, logger="recommender"):
+            started = time.perf_counter()
+            response = client.post("/api/v1/recommendations", json=YOUNG)
+            assert response.status_code == 200 and time.perf_counter() - started < FAST
+            assert not [r for r in caplog.records if "usage event dropped" in r.getMessage()]  # counted in memory until the database answers
+            feedback = client.post("/api/v1/feedback", json={**YOUNG, "service_id": "cep", "useful": True, "lang": "en"}, headers={"X-Request-ID": "lb-request-0001"})
+        assert feedback.status_code == 202 and feedback.get_json()["recorded"] is False
+        assert "Thank you" in feedback.get_json()["detail"]
+        [warning] = [r for r in caplog.records if "feedback dropped" in r.getMessage()]
+        assert warning.request_id == "lb-request-0001" and "unreachable" in warning.getMessage()
+        ready = client.get("/readyz")
+        assert ready.status_code == 200
+        assert ready.get_json()["status"] == "degraded"
+        assert ready.get_json()["checks"]["database"] == {"status": "degraded", "backend": "postgresql", "problem": "unreachable", "degraded": ["events", "feedback", "stats"]}
+        with app.test_request_context():
+            assert record_feedback(person(), "cep", True) is False
+    finally:
+        app.extensions["pathways_store"].close()
+
+
+def test_sqlite_going_away_mid_run_degrades_then_recovers_by_itself(tmp_path, caplog):
+    folder = tmp_path / "data"
+    app = create_app(app_config(f"sqlite:///{folder / 'pathways.sqlite3'}"))
+    store, client = app.extensions["pathways_store"], app.test_client()
+    try:
+        with app.test_request_context():
+            assert record_event(person(), ["cep"])
+        assert counted_recommendations(app) == 1
+
+        folder.rename(tmp_path / "gone")  # the database disappears under the running app
+        with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
+            assert record_event(person(), ["cep"])
+            store.flush()  # the writer finds the database gone and opens the breaker
+            assert store.problem == "unreachable"
+            assert record_event(person(), ["cep"])  # still counted, in memory
+            assert record_feedback(person(), "cep", True) is False  # feedback is dropped at once
+        assert any("feedback dropped" in r.getMessage() for r in caplog.records)
+        status, seconds = timed_recommendation(client)
+        assert status == 200 and seconds < FAST
+        assert client.get("/readyz").get_json()["status"] == "degraded"
+
+        (tmp_path / "gone").rename(folder)  # it comes back; nobody calls /readyz
+        assert wait_for(lambda: store.problem is None)
+        assert client.get("/readyz").get_json()["status"] == "ready"
+        with app.test_request_context():
+            assert record_event(person(), ["cep"])
+        assert counted_recommendations(app) == 5  # 1 before, the 3 served while it was away, 1 after
+    finally:
+        store.close()
+
+
+def test_counts_kept_through_an_outage_are_bounded(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(db, "MAX_COUNTED_KEYS", 4)
+    folder = tmp_path / "data"
+    app = create_app(app_config(f"sqlite:///{folder / 'pathways.sqlite3'}"))
+    store = app.extensions["pathways_store"]
+    try:
+        folder.rename(tmp_path / "gone")
+        with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
+            assert record_event(person(region="11"), ["cep"])  # 2 keys: the recommendation and the service shown
+            store.flush()  # the writer finds the database gone: the counts stay in memory
+            assert store.problem == "unreachable"
+            assert record_event(person(region="84"), ["cep"])  # 4 keys: the bound
+            assert record_event(person(region="32"), ["cep"]) is False  # new keys are dropped...
+            assert record_event(person(region="11"), ["cep"])  # ...and what is already counted goes on counting
+        assert any("usage event dropped (too many counts waiting)" in r.getMessage() for r in caplog.records)
+
+        (tmp_path / "gone").rename(folder)
+        assert wait_for(lambda: store.problem is None)
+        assert counted_recommendations(app) == 3
+    finally:
+        store.close()
+
+
+def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_path):
+    base = make_url(postgres_base_url())
+    url, schema = make_database("postgresql", tmp_path)
+    proxy = StallingProxy((base.host or "127.0.0.1", base.port or 5432))
+    app = create_app(app_config(make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), DB_READ_TIMEOUT=1.0))
+    store, client = app.extensions["pathways_store"], app.test_client()
+    try:
+        with app.test_request_context():
+            assert record_event(person(), ["cep"])
+        assert counted_recommendations(app) == 1
+
+        proxy.stall()  # connections stay open, nothing comes back
+        for _ in range(3):
+            status, seconds = timed_recommendation(client)
+            assert status == 200 and seconds < FAST
+        ready = client.get("/readyz").get_json()
+        assert ready["status"] == "degraded" and ready["checks"]["database"]["problem"] == "timeout"
+        status, seconds = timed_recommendation(client)
+        assert status == 200 and seconds < FAST
+
+        proxy.resume()
+        assert wait_for(lambda: store.problem is None)
+        assert client.get("/readyz").get_json()["status"] == "ready"
+        with app.test_request_context():
+            assert record_event(person(), ["cep"])
+        assert counted_recommendations(app) == 6  # 1 before, the 4 served while it hung, 1 after
+    finally:
+        proxy.resume()
+        store.close()
+        proxy.close()
+        schema.drop()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="gunicorn runs on POSIX systems only")
+def test_gunicorn_configuration_loads_and_names_the_app():
+    from gunicorn.config import Config
+
+    config = Config()
+    namespace: dict = {}
+    path = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # what `gunicorn -c gunicorn.conf.py` does
+    for key in ("wsgi_app", "bind", "workers", "accesslog", "logconfig_dict"):
+        config.set(key, namespace[key])
+    assert config.wsgi_app == "recommender:create_app()"
+    assert config.accesslog is None  # the app logs requests itself, without IP or user agent
+
+
+def test_postgresql_down_at_start_up_is_picked_up_when_it_returns(tmp_path):
+    base = make_url(postgres_base_url())
+    url, schema = make_database("postgresql", tmp_path)
+    proxy = StallingProxy((base.host or "127.0.0.1", base.port or 5432))
+    proxy.refuse()
+    app = create_app(app_config(make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)))
+    store, client = app.extensions["pathways_store"], app.test_client()
+    try:
+        assert store.problem == "unreachable"
+        assert client.post("/api/v1/recommendations", json=YOUNG).status_code == 200  # also wakes the background prober
+        proxy.resume()
+        assert wait_for(lambda: store.problem is None)  # nobody calls /readyz: it comes back by itself
+        with app.test_request_context():
+            assert record_event(person(), ["cep"])
+        assert counted_recommendations(app) == 2  # the recommendation served while it was down is counted too
+    finally:
+        store.close()
+        proxy.close()
+        schema.drop()
