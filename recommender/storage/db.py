@@ -527,8 +527,9 @@ def _adding(table: Table, backend: str):
 
 
 def _request_id() -> str | None:
-    """The current request's id (set by the web layer), for log lines written later by the writer thread."""
-    return g.get("request_id") if has_request_context() else None
+    """The current request's id, for log lines written later by the writer thread (web/context.py keeps it in g)."""
+    state = g.get("pathways") if has_request_context() else None
+    return getattr(state, "request_id", None) or None
 
 
 # --- wiring -------------------------------------------------------------------------------------------------------

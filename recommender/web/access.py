@@ -14,10 +14,11 @@ change while the app runs; flask-cors takes a fixed list at start-up.
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request
+from flask import Response, current_app, request
 
 from ..storage.db import Unavailable
 from ..storage.partners import PartnerEntry, registry
+from .context import NOT_LOOKED_UP, context
 
 CORS_ENDPOINTS = {"recommendations", "services", "service"}
 CATALOGUE_ENDPOINTS = {"services", "service"}
@@ -30,13 +31,14 @@ UNCHECKED = object()  # a key was sent but the registry could not be read: treat
 
 def caller() -> PartnerEntry | None | object:
     """The partner calling with a valid key; None for a wrong key; UNCHECKED when it cannot be told now."""
-    if "api_caller" not in g:
+    state = context()
+    if state.api_caller is NOT_LOOKED_UP:
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         try:
-            g.api_caller = registry().authenticate(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
+            state.api_caller = registry().authenticate(key.strip()) if scheme.lower() == "bearer" and key.strip() else None
         except Unavailable:
-            g.api_caller = UNCHECKED
-    return g.api_caller
+            state.api_caller = UNCHECKED
+    return state.api_caller
 
 
 def has_valid_partner_key() -> bool:
@@ -50,7 +52,7 @@ def authenticate() -> bool:
         return True
     found = caller()
     if isinstance(found, PartnerEntry):
-        g.partner_slug = found.slug
+        context().partner_slug = found.slug
     return found is not None
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import orjson
-from flask import Blueprint, Response, current_app, g, json, request
+from flask import Blueprint, Response, current_app, json, request
 from pydantic import Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from . import access, ratelimit
+from .context import context
 from .problems import HTTP_DETAILS, HTTP_TITLES, field_errors, problem
 from ..domain.profile import LANGS, Lang, Profile, RecommendationRequest
 from ..domain.recommendation import Recommender, service_view
@@ -77,7 +78,7 @@ def recommendations() -> Response:
         return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
     profile = parsed.profile()
     answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang, parsed.limit)
-    record_event(profile, [item["id"] for item in answer["recommendations"]], partner=g.get("partner_slug"))  # coarse buckets only; never blocks
+    record_event(profile, [item["id"] for item in answer["recommendations"]], partner=context().partner_slug)  # coarse buckets only; never blocks
     return _json_response(answer)
 
 
@@ -111,7 +112,7 @@ def feedback() -> Response:
         errors = [{"field": "service_id", "code": "unknown_value", "detail": detail, "allowed": known, "received": parsed.service_id}]
         return problem(422, title, _t(lang, "Champs à corriger : service_id.", "Fields to correct: service_id."), "invalid-feedback", errors=errors)
     profile = Profile.model_validate(parsed.model_dump(include=set(Profile.model_fields)))
-    recorded = record_feedback(profile, parsed.service_id, parsed.useful, partner=g.get("partner_slug"))
+    recorded = record_feedback(profile, parsed.service_id, parsed.useful, partner=context().partner_slug)
     answer = {"recorded": recorded}
     if not recorded:
         answer["detail"] = _t(lang, "Merci ! Votre avis n'a pas pu être conservé pour le moment.", "Thank you! Your answer could not be kept for the moment.")

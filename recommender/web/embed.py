@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, g, redirect, request, url_for
+from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from . import questionnaire
+from .context import context
 from ..storage.db import Unavailable
 from ..storage.partners import ACCENT, PartnerEntry, registry
 from .security import allow_framing_by
@@ -54,7 +55,7 @@ class Embed:
 
 def embedded() -> Embed | None:
     """The widget being rendered, or None on the site's own pages (a template global)."""
-    return g.get("embed")
+    return context().embed
 
 
 @bp.record_once
@@ -66,7 +67,7 @@ def _set_up(state) -> None:
 @bp.url_value_preprocessor
 def _take_partner(endpoint: str | None, values: dict | None) -> None:
     """The views are the questionnaire's: they never see the partner, the request context keeps it."""
-    g.embed_slug = (values or {}).pop("partner", None)
+    context().embed_slug = (values or {}).pop("partner", None)
 
 
 @bp.url_defaults
@@ -83,7 +84,8 @@ def _keep_partner(endpoint: str, values: dict) -> None:
 @bp.before_request
 def _find_partner() -> Response | None:
     """Look the partner up: unknown gets a clear 404 page; known opens framing to its origins and only those."""
-    slug = g.pop("embed_slug", None)
+    state = context()
+    slug, state.embed_slug = state.embed_slug, None
     try:
         partner = registry().get(slug) if slug else None
     except Unavailable:
@@ -93,8 +95,8 @@ def _find_partner() -> Response | None:
             "No partner “%(slug)s” is registered with Pathways. If you manage this website, check the data-partner "
             "attribute of the Pathways script; otherwise you can use Pathways directly from its home page.", slug=slug[:64]))
     asked = request.values.get("accent", "")
-    g.embed = Embed(partner, asked.lower() if ACCENT.fullmatch(asked) else None)
-    g.journey, g.partner_slug = JOURNEY, partner.slug
+    state.embed = Embed(partner, asked.lower() if ACCENT.fullmatch(asked) else None)
+    state.journey, state.partner_slug = JOURNEY, partner.slug
     allow_framing_by(partner.origins)
     if partner.default_lang and "lang" not in request.values and request.method == "GET" and request.endpoint.startswith(JOURNEY):
         return redirect(url_for(request.endpoint, **_this_address(lang=partner.default_lang)), 302)
@@ -109,7 +111,7 @@ def _this_address(**changes) -> dict:
 def _problem_page(slug: str | None, code: int, title: str, message: str) -> Response:
     """A page explaining why there is no widget; any page may show it, so the webmaster sees it where it goes wrong."""
     allow_framing_by("*")
-    g.here = (request.endpoint, _this_address(partner=slug))  # its language switch stays on this address
+    context().here = (request.endpoint, _this_address(partner=slug))  # its language switch stays on this address
     response = questionnaire.render("errors/error.html", status=code, code=code, title=title, message=message, back=None)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -13,8 +13,10 @@ import time
 import uuid
 
 import orjson
-from flask import Blueprint, Flask, Response, current_app, g, has_request_context, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 from flask.logging import default_handler
+
+from .context import context, current
 
 bp = Blueprint("ops", __name__)
 access_log = logging.getLogger("recommender.access")
@@ -77,19 +79,22 @@ def _no_store(response: Response) -> Response:
 
 def current_request_id() -> str | None:
     """The id of the request being served, if any."""
-    return g.get("request_id") if has_request_context() else None
+    state = current()
+    return state.request_id if state else None
 
 
 def _start_request() -> None:
     incoming = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = incoming if TRUSTED_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-    g.request_started = time.perf_counter()
+    state = context()
+    state.request_id = incoming if TRUSTED_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+    state.started = time.perf_counter()
 
 
 def _finish_request(response: Response) -> Response:
-    request_id = g.get("request_id", "")
+    state = context()
+    request_id = state.request_id
     response.headers[REQUEST_ID_HEADER] = request_id
-    started = g.get("request_started")
+    started = state.started
     duration_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
     method, path, status = request.method, request.path, response.status_code
     level = logging.DEBUG if path in QUIET_PATHS else logging.INFO

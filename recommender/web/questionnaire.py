@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, abort, current_app, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,6 +25,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from .i18n import current_lang
+from .context import context
 from .problems import field_errors
 from ..domain.profile import DISABILITIES, EDUCATION_LEVELS, EXECUTIVE_STATUSES, GOALS, MAX_AGE, MIN_AGE, STATUSES, Profile
 from ..domain.recommendation import Recommender
@@ -246,12 +247,12 @@ def step_url(step: Step, answers: dict, **extra) -> str:
 
 def journey(view: str) -> str:
     """The endpoint of one of these pages where the person is: on the site, or inside a partner's widget (embed.py)."""
-    return f"{g.get('journey', bp.name)}.{view}"
+    return f"{context().journey}.{view}"
 
 
 def partner_slug() -> str | None:
     """The partner whose widget is being used (recorded with events and feedback), or None on the site."""
-    return g.get("partner_slug")
+    return context().partner_slug
 
 
 def next_url(step: Step, answers: dict, return_to: str | None) -> str:
@@ -361,7 +362,7 @@ def error_links(errors: dict[str, str], answers: dict) -> list[tuple[str, str]]:
 
 def language_url(lang: str) -> str:
     """This page in another language: same answers, same step."""
-    endpoint, values = g.get("here") or (None, {})
+    endpoint, values = context().here or (None, {})
     if endpoint is None and request.method == "GET" and request.endpoint:
         endpoint, values = request.endpoint, {**(request.view_args or {}), **request.args.to_dict(flat=False)}
     if endpoint is None:
@@ -439,7 +440,7 @@ def answer(slug: str) -> Response:
     answers, return_to = read_answers(request.form), _return_to(request.form)
     _profile, errors = check_answers(answers)
     if step.field in errors:
-        g.here = (journey("question"), {"slug": step.slug, **answers, **({"return_to": return_to} if return_to else {})})
+        context().here = (journey("question"), {"slug": step.slug, **answers, **({"return_to": return_to} if return_to else {})})
         response = _step_page(step, answers, {step.field: errors[step.field]}, return_to, status=422)
         response.headers["HX-Push-Url"] = "false"  # the address stays the step's; nothing typed is lost
         return response

@@ -17,12 +17,13 @@ import logging
 import time
 from dataclasses import dataclass
 
-from flask import Flask, Response, abort, current_app, g, request
+from flask import Flask, Response, abort, current_app, request
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 
 from . import access
+from .context import context
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class ApiLimits:
             log.warning("rate limit not checked: %s", type(error).__name__)
             return
         if refused is not None:
-            g.rate_limited = refused
+            context().rate_limited = refused
             abort(429)
 
     def _refusal(self) -> RateLimitItem | None:
@@ -72,7 +73,7 @@ class ApiLimits:
                 return self.failures
         key = self.calls.key_for(*self._ids("calls"))
         count = self.counter.storage.incr(key, self.calls.get_expiry())
-        g.rate_limit = (self.calls, key, count)
+        context().rate_limit = (self.calls, key, count)
         return None if count <= self.calls.amount else self.calls
 
     def after(self, response: Response) -> Response:
@@ -82,11 +83,12 @@ class ApiLimits:
         try:
             if response.status_code == 401:
                 self.counter.hit(self.failures, *self._ids("failures"))
-            if g.get("rate_limited") is self.failures:
+            state = context()
+            if state.rate_limited is self.failures:
                 item, key = self.failures, self.failures.key_for(*self._ids("failures"))
                 count = self.counter.storage.get(key)
-            elif "rate_limit" in g:
-                item, key, count = g.rate_limit
+            elif state.rate_limit is not None:
+                item, key, count = state.rate_limit
             else:
                 return response
             reset = self.counter.storage.get_expiry(key)

@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
+
+from .context import context
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -58,12 +60,12 @@ def policy() -> Policy:
 
 def allow_framing_by(origins: Iterable[str] | str) -> None:
     """Let these origins (or "*") frame the response being prepared; nobody else. An empty list means nobody at all."""
-    g.frame_ancestors = origins if isinstance(origins, str) else (" ".join(origins) or "'none'")
+    context().frame_ancestors = origins if isinstance(origins, str) else (" ".join(origins) or "'none'")
 
 
 def secure(response: Response) -> Response:
     """Set every security header on a response."""
-    ancestors = g.get("frame_ancestors")
+    ancestors = context().frame_ancestors
     response.headers.update(HEADERS)
     response.headers["Referrer-Policy"] = policy().referrer
     response.headers["Content-Security-Policy"] = f"{CONTENT_SECURITY_POLICY}; frame-ancestors {ancestors or SAME_ORIGIN}"
