@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from .web import api, embed, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 from . import cli
 from .storage import db, partners
+from .domain import i18n as domain_i18n
 from .domain import ranker_file
 from .domain.recommendation import Knowledge, Recommender
 from .settings import from_environment
@@ -46,6 +47,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_knowledge(app: Flask) -> None:
     """Load and validate rules and catalogue once; a broken file stops start-up."""
+    domain_i18n.configure(app.config["BABEL_TRANSLATION_DIRECTORIES"])  # texts the domain renders itself
     try:
         knowledge = Knowledge.load(app.config["RULES_DIR"], app.config["DATA_DIR"])
     except DataFileError as error:

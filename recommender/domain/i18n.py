@@ -1,0 +1,48 @@
+"""Translations of the texts that live in domain code (not in the YAML data): the same gettext catalogues as the
+pages (translations/<lang>/LC_MESSAGES/messages.po), read with Babel, without Flask.
+
+Mark a text where it is written with `N_("...")` (pybabel extracts it; English is the source language), and turn it
+into the reader's language where it is rendered with `translate(lang, text, **params)`: `%(name)s` placeholders are
+filled after translation, as gettext does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
+
+DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "translations"
+_directory = DEFAULT_DIRECTORY
+
+
+def configure(directory: Path | str) -> None:
+    """Read catalogues from `directory` (the app's BABEL_TRANSLATION_DIRECTORIES) from now on."""
+    global _directory
+    if Path(directory) != _directory:
+        _directory = Path(directory)
+        catalogue.cache_clear()
+
+
+def N_(text: str) -> str:
+    """Mark a text for translation where it is defined; it stays the English source text."""
+    return text
+
+
+@cache
+def catalogue(lang: str) -> NullTranslations:
+    """The compiled catalogue of one language (the source texts themselves when there is none)."""
+    return Translations.load(str(_directory), [lang])
+
+
+def translate(lang: str, text: str, **params: object) -> str:
+    """`text` (an English source text) in `lang`, placeholders filled."""
+    translated = catalogue(lang).gettext(text)
+    return translated % params if params else translated
+
+
+def translate_plural(lang: str, singular: str, plural: str, count: int, **params: object) -> str:
+    """The singular or plural form for `count`, in `lang`; `%(count)d` is available to both."""
+    translated = catalogue(lang).ngettext(singular, plural, count)
+    return translated % {"count": count, **params}
