@@ -10,7 +10,6 @@ from pathlib import Path
 import orjson
 import yaml
 
-from recommender.domain.eligibility import decided
 from recommender.domain.profile import DEFAULT_LIMIT, Profile
 from recommender.domain.ranking import candidates_for
 
@@ -60,7 +59,7 @@ def measure(recommender, profiles: list[Profile], day: dt.date | None = None, bu
     candidates = {id(p): candidates_for(book, p, day) for p in profiles}
     result = {
         # Every service's verdict, as answers get them (each decision is then read only for the services shown).
-        "rules": timed(lambda p: decided(book, p, day), profiles, budget=budget),
+        "rules": timed(lambda p: recommender.knowledge.tables.decided(p, day), profiles, budget=budget),
         # The ranking as an answer asks for it: every candidate scored, the first DEFAULT_LIMIT placed and explained.
         "ranking": timed(lambda p: recommender.ranker.rank(p, candidates[id(p)], DEFAULT_LIMIT), profiles, budget=budget),
         "recommend": timed(lambda job: recommender.recommend(job[0], day, job[1]), jobs, budget=budget),

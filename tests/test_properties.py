@@ -9,7 +9,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recommender.domain.eligibility import decide, decide_all, verdict
+from recommender.domain.eligibility import decide, verdict
 from recommender.domain.profile import DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MIN_AGE, REGIONS, STATUSES, Profile
 
 from .conftest import TODAY
@@ -101,8 +101,10 @@ def test_ranking_is_a_permutation_of_what_the_rules_let_through(recommender, pro
 @given(profile=profiles, day=days, lang=langs)
 def test_the_same_question_gets_the_same_answer(client, recommender, profile, day, lang):
     assert recommender.recommend(profile, day, lang) == recommender.recommend(profile, day, lang)
-    # Decisions are remembered per rule: a remembered one must say exactly what a fresh evaluation says.
-    assert decide_all(recommender.knowledge.rules, profile, day) == [decide(r, profile, day) for r in recommender.knowledge.rules.services.values()]
+    # Decisions are made once, at load, per class of answers: the one a profile gets must say exactly what a fresh
+    # evaluation of its own answers says.
+    found = recommender.knowledge.tables.decided(profile, day)
+    assert [found.decision(i) for i in range(len(found.services))] == [decide(r, profile, day) for r in recommender.knowledge.rules.services.values()]
     body = {**profile.model_dump(mode="json", exclude_none=True), "as_of": day.isoformat(), "lang": lang}
     first, second = (client.post("/api/v1/recommendations", json=body) for _ in range(2))
     assert first.status_code == second.status_code == 200

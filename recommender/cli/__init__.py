@@ -19,7 +19,7 @@ def rules_check() -> None:
     book = knowledge.rules
     versions = sum(len(r.versions) for r in book.services.values())
     click.echo(f"rules: {len(book.services)} files, {versions} versions; catalogue: {len(knowledge.catalogue.services)} services, {len(knowledge.catalogue.regions)} regions")
-    report = check(book)
+    report = check(book, tables=knowledge.tables)
     for fact in report.facts:
         click.echo(fact)
     for warning in report.warnings:

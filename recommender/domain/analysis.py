@@ -1,9 +1,9 @@
 """Static analysis of the rules over the whole answer space.
 
-Every age x status x region x disability x education level (x cadre answer) is
-covered, but not one by one: two values of a field that no condition tells apart
-behave identically, so each field is split into classes of values that every
-condition treats alike, and one representative per class is evaluated. The
+Every age x status x region x disability x education level (and every optional
+answer) is covered, but not one by one: two values of a field that no condition
+tells apart behave identically, so each field is split into classes of values that
+every condition treats alike, and one representative per class is evaluated. The
 result is exhaustive, and fast enough to run at every check.
 """
 
@@ -15,12 +15,17 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from .conditions import NO, YES, AllOf, AnyOf, Confirm, FieldTest, NotOf
-from .eligibility import verdict
-from .profile import EARLIEST_AS_OF, EXECUTIVE_STATUSES, FIELD_VALUES, MAX_AGE, MIN_AGE, Profile
-from .rules import RuleBook, RuleVersion, ServiceRules
+import numpy as np
 
-SPACE_FIELDS = ("age", "status", "region", "disability", "education_level")
+from .conditions import NO, YES
+from .eligibility import verdict
+from .profile import APPLIES_WHEN, EARLIEST_AS_OF, OPTIONAL_FIELDS, Profile, applies
+from .rules import RuleBook
+from .tables import Column, DecisionTables
+from .values import FIELD_ANSWERS, Answer, answer_classes, leaves_with_polarity
+
+SPACE_FIELDS = ("age", "status", "region", "disability", "education_level")  # the five questions everybody answers
+Weighted = list[tuple[Profile, int]]
 
 
 @dataclass
@@ -38,39 +43,30 @@ class Report:
         return not self.errors
 
 
-def field_values() -> dict[str, tuple]:
-    """Every value each profile field can take."""
-    return {"age": tuple(range(MIN_AGE, MAX_AGE + 1)), **FIELD_VALUES}
+def value_classes(book: RuleBook) -> dict[str, list[tuple[Answer, int]]]:
+    """For each field, (representative answer, class size) for the answers no condition tells apart.
 
-
-def leaves_with_polarity(node, negated: bool = False):
-    """Each field test with whether it sits under an odd number of `not`s."""
-    if isinstance(node, FieldTest):
-        yield node, negated
-    elif isinstance(node, NotOf):
-        yield from leaves_with_polarity(node.not_, not negated)
-    elif isinstance(node, (AllOf, AnyOf)):
-        for part in node.all if isinstance(node, AllOf) else node.any:
-            yield from leaves_with_polarity(part, negated)
-    elif not isinstance(node, Confirm):
-        raise TypeError(f"unknown condition {node!r}")
-
-
-def value_classes(book: RuleBook) -> dict[str, list[tuple[object, int]]]:
-    """For each field, (representative value, class size) for values no condition tells apart."""
+    Whether an optional answer has a meaning (APPLIES_WHEN) counts as a test too, so that it is the same for a
+    whole class."""
     tests = [leaf for rules in book.services.values() for v in rules.versions for leaf, _ in leaves_with_polarity(v.eligible_when)]
     classes = {}
-    for name, values in field_values().items():
-        relevant = [leaf for leaf in tests if leaf.field == name]
-        groups: dict[tuple, list] = {}
-        for value in values:
-            groups.setdefault(tuple(value in leaf._accepts for leaf in relevant), []).append(value)
-        classes[name] = [(members[0], len(members)) for members in groups.values()]
+    for name in FIELD_ANSWERS:
+        relevant: list = [leaf for leaf in tests if leaf.field == name]
+        relevant += [_Member(frozenset(allowed)) for other, allowed in APPLIES_WHEN.values() if other == name]
+        classes[name] = [(members[0], len(members)) for members in answer_classes(name, relevant)]
     return classes
 
 
-def representative_profiles(book: RuleBook) -> list[tuple[Profile, int]]:
-    """One profile per class of equivalent answers, with how many real answer sets it stands for."""
+@dataclass(frozen=True)
+class _Member:
+    """A membership test, standing for what makes an optional answer meaningful."""
+
+    accepts: frozenset
+
+
+def representative_profiles(book: RuleBook) -> Weighted:
+    """One profile per class of equivalent core answers, the optional ones unanswered, with how many real core answer
+    sets it stands for."""
     classes = value_classes(book)
     profiles = []
     for combo in itertools.product(*(classes[name] for name in SPACE_FIELDS)):
@@ -78,9 +74,7 @@ def representative_profiles(book: RuleBook) -> list[tuple[Profile, int]]:
         weight = 1
         for _, size in combo:
             weight *= size
-        executive_answers = [None] + ([True, False] if answers["status"] in EXECUTIVE_STATUSES else [])
-        for executive in executive_answers:
-            profiles.append((Profile.model_construct(**answers, executive=executive, goals=()), weight))
+        profiles.append((Profile.model_construct(**answers, **dict.fromkeys(OPTIONAL_FIELDS), goals=()), weight))
     return profiles
 
 
@@ -97,27 +91,40 @@ def check_dates(book: RuleBook, today: dt.date) -> list[dt.date]:
     return sorted(d for d in dates if EARLIEST_AS_OF <= d <= latest)
 
 
-def check(book: RuleBook, today: dt.date | None = None) -> Report:
+def check(book: RuleBook, today: dt.date | None = None, tables: DecisionTables | None = None) -> Report:
     """Run every check: examples, dead conditions, rules that never match, empty-handed profiles."""
     started = time.perf_counter()
     today = today or dt.date.today()
+    tables = tables or DecisionTables(book)
     report = Report()
     profiles = representative_profiles(book)
     dates = check_dates(book, today)
     _check_examples(book, today, report)
-    for rules in book.services.values():
-        for index, version in enumerate(rules.versions):
-            _check_version(rules, index, version, profiles, report)
-    _check_coverage(book, profiles, dates, today, report)
-    values = field_values()
-    plain = 1
-    for name in SPACE_FIELDS:
-        plain *= len(values[name])
-    report.facts.insert(0, f"answer space: {plain:,} profiles (age x status x region x disability x education level), "
-                           f"{len(profiles):,} equivalence classes including the cadre answer, at {len(dates)} dates "
-                           f"({', '.join(d.isoformat() for d in dates)})")
+    for index, column in enumerate(tables.columns):
+        _check_column(tables, index, column, report)
+    _check_coverage(tables, profiles, dates, today, report)
+    report.facts.insert(0, _space(book, profiles, dates))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _space(book: RuleBook, profiles: Weighted, dates: list[dt.date]) -> str:
+    """The size of the answer space and of its equivalence classes, without and with the optional answers."""
+    plain = 1
+    for name in SPACE_FIELDS:
+        plain *= len(FIELD_ANSWERS[name])
+    classes = value_classes(book)
+    counts = {name: (len(FIELD_ANSWERS[name]), len(classes[name])) for name in OPTIONAL_FIELDS}
+    with_facts = [0, 0]
+    for profile, weight in profiles:
+        answers = {name: getattr(profile, name) for name in SPACE_FIELDS}
+        factors = [counts[name] if applies(name, answers) else (1, 1) for name in OPTIONAL_FIELDS]
+        with_facts[0] += weight * int(np.prod([f[0] for f in factors], dtype=np.int64))
+        with_facts[1] += int(np.prod([f[1] for f in factors], dtype=np.int64))
+    return (f"answer space: {plain:,} profiles (age x status x region x disability x education level), {len(profiles):,} "
+            f"equivalence classes; with the optional answers ({', '.join(OPTIONAL_FIELDS)}, each also unanswered where it "
+            f"applies): {with_facts[0]:,} answer sets, {with_facts[1]:,} equivalence classes; at {len(dates)} dates "
+            f"({', '.join(d.isoformat() for d in dates)})")
 
 
 def _check_examples(book: RuleBook, today: dt.date, report: Report) -> None:
@@ -133,34 +140,44 @@ def _check_examples(book: RuleBook, today: dt.date, report: Report) -> None:
     report.facts.append(f"examples: {count} worked examples checked")
 
 
-def _check_version(rules: ServiceRules, index: int, version: RuleVersion, profiles, report: Report) -> None:
-    """A rule must let someone in, and each of its conditions must be able to hold for someone it lets in."""
-    where = f"rules/{rules.service}.yaml (version {index + 1})"
-    condition = version.eligible_when
-    passing = [p for p, _ in profiles if condition.value(p) != NO]
+def _check_column(tables: DecisionTables, index: int, column: Column, report: Report) -> None:
+    """A rule must let someone in, and each of its conditions must be able to hold for someone it lets in.
+
+    A column's cases are every combination of answers its tests tell apart, optional answers included: checking
+    them is checking every profile."""
+    if column.version is None:
+        return
+    versions = tables.rules[column.service].versions
+    where = f"rules/{column.service}.yaml (version {next(i for i, v in enumerate(versions) if v is column.version) + 1})"
+    verdicts = tables.column_verdicts(index)
+    cases = [profile for (profile, real), code in zip(column.cases(), verdicts) if real]
+    passing = [profile for (profile, real), code in zip(column.cases(), verdicts) if real and code != NO]
     if not passing:
         report.errors.append(f"{where}: the rule can never match: no profile is eligible or possible")
         return
+    condition = column.version.eligible_when
     for leaf, negated in leaves_with_polarity(condition):
         wanted = NO if negated else YES
         if not any(leaf.value(p) == wanted for p in passing):
-            report.errors.append(f"{where}: the condition on '{leaf.field}' ({leaf.holds.en!r}) can never hold for anyone the rule lets in")
-        elif leaf is not condition and not negated and all(leaf.value(p) == YES for p, _ in profiles):
-            report.warnings.append(f"{where}: the condition on '{leaf.field}' ({leaf.holds.en!r}) always holds; is it needed?")
+            report.errors.append(f"{where}: the condition on '{leaf.field}' ({leaf.holds('en')!r}) can never hold for anyone the rule lets in")
+        elif leaf is not condition and not negated and all(leaf.value(p) == YES for p in cases):
+            report.warnings.append(f"{where}: the condition on '{leaf.field}' ({leaf.holds('en')!r}) always holds; is it needed?")
 
 
-def _check_coverage(book: RuleBook, profiles, dates: list[dt.date], today: dt.date, report: Report) -> None:
-    """Nobody leaves empty-handed: at every date every profile has at least one eligible service."""
+def _check_coverage(tables: DecisionTables, profiles: Weighted, dates: list[dt.date], today: dt.date, report: Report) -> None:
+    """Nobody leaves empty-handed: at every date every profile has at least one eligible service.
+
+    Checked with the optional answers unanswered, which covers every answer to them: in three-valued logic an answer
+    only turns an UNKNOWN into YES or NO, so a service eligible without it stays eligible with it."""
     counts = []
     for day in dates:
-        versions = [(r.version_on(day)) for r in book.services.values()]
-        versions = [v for v in versions if v is not None]
         for profile, weight in profiles:
-            values = [v.eligible_when.value(profile) for v in versions]
-            if YES not in values:
+            verdicts = tables.decided(profile, day).verdicts
+            if not (verdicts == YES).any():
                 shown = profile.model_dump(exclude={"goals"}, exclude_none=True)
                 report.errors.append(f"on {day}: no eligible service at all for {shown} (and {weight - 1:,} equivalent profiles)")
             if day == today:
-                counts.append(sum(1 for v in values if v != NO))
+                counts.append(int((verdicts != NO).sum()))
     if counts:
-        report.facts.append(f"services per profile today (eligible or to confirm): min {min(counts)}, median {statistics.median(counts):g}, max {max(counts)}")
+        report.facts.append(f"services per profile today (eligible or to confirm, optional answers unanswered): "
+                            f"min {min(counts)}, median {statistics.median(counts):g}, max {max(counts)}")

@@ -88,6 +88,11 @@ class FieldTest(Frozen):
             raise ValueError(f"'{self.field}' is optional: add an `unknown` text saying what to confirm when it is not answered")
         return self
 
+    @property
+    def accepts(self) -> frozenset:
+        """The answers this test holds for."""
+        return self._accepts
+
     def value(self, profile: Profile) -> int:
         """YES, NO, or UNKNOWN when an optional answer is missing."""
         answer = getattr(profile, self.field)

@@ -36,6 +36,17 @@ FIELD_VALUES: dict[str, tuple] = {
 }
 RULE_FIELDS = ("age",) + tuple(FIELD_VALUES)
 OPTIONAL_FIELDS = ("executive",)
+# An optional answer has a meaning only where another answer allows it: (field, the values that allow it). Elsewhere
+# it is dropped, so that an answer that means nothing never decides anything.
+APPLIES_WHEN: dict[str, tuple[str, tuple[str, ...]]] = {
+    "executive": ("status", EXECUTIVE_STATUSES),
+}
+
+
+def applies(name: str, answers: dict[str, object]) -> bool:
+    """Whether optional field `name` has a meaning for a person with these (core) answers."""
+    condition = APPLIES_WHEN.get(name)
+    return condition is None or answers.get(condition[0]) in condition[1]
 
 
 def whole_number(value: object) -> object:
@@ -68,10 +79,12 @@ class Profile(BaseModel):
         return tuple(goal for goal in GOALS if goal in goals)
 
     @model_validator(mode="after")
-    def _executive_only_where_meaningful(self) -> "Profile":
-        """Drop the cadre answer for statuses where it has no meaning."""
-        if self.executive is not None and self.status not in EXECUTIVE_STATUSES:
-            object.__setattr__(self, "executive", None)
+    def _only_where_meaningful(self) -> "Profile":
+        """Drop the optional answers that have no meaning for this person (the cadre answer of a pupil...)."""
+        answers = {name: getattr(self, name) for name in RULE_FIELDS}
+        for name in OPTIONAL_FIELDS:
+            if answers[name] is not None and not applies(name, answers):
+                object.__setattr__(self, name, None)
         return self
 
 

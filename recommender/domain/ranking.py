@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -24,6 +23,7 @@ from sklearn.linear_model import Ridge
 from .catalogue import Catalogue
 from .eligibility import verdict
 from .features import AUDIENCE_PHRASES, all_profile_features, profile_features, service_features
+from .memo import CACHES, cached
 from .profile import Profile
 from .rules import RuleBook
 from .sourcefile import load_yaml
@@ -36,7 +36,6 @@ POSITION_PHRASES = (
     Text(fr="Parmi les premiers conseils", en="Among the first recommendations for"),
     Text(fr="Également utile", en="Also useful for"),
 )
-RANKED_PLACES_KEPT = 250_000  # services' places kept over all remembered rankings (see SimilarityRanker)
 GENERIC_REASON = Text(fr="Également utile dans votre situation", en="Also useful in your situation")
 
 
@@ -130,12 +129,11 @@ class SimilarityRanker:
         # Ties go to the lower priority, then the id: one integer per service says both.
         tie_break = {sid: k for k, sid in enumerate(sorted(catalogue.services, key=lambda sid: (self._priority[sid], sid)))}
         self._tie_breaks = np.array([tie_break[sid] for sid in catalogue.services])  # by service index
-        self._reasons: dict[tuple[int, tuple[str, ...]], Text] = {}
+        self._phrased = cached("reason", self._phrase)
         self.matrix = matrix  # profile features x services
         self.intercept = intercept
-        # People share feature sets (bands, not exact answers) and, with them, candidate sets: each pair is ranked
-        # once and kept, within a budget of places (about 30 MB): 9,600 rankings of the real catalogue.
-        self._ranked = lru_cache(maxsize=max(16, RANKED_PLACES_KEPT // max(1, len(catalogue.services))))(self._rank_features)
+        # The "ranking" cache's budget is in places (about 30 MB): 9,600 rankings of the real catalogue.
+        self._ranked = cached("ranking", self._rank_features, size=max(16, CACHES["ranking"].size // max(1, len(catalogue.services))))
 
     @classmethod
     def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> "SimilarityRanker":
@@ -180,9 +178,7 @@ class SimilarityRanker:
         pulls = sorted(((c, name) for (_, name), c in zip(explaining, contributions) if c > 0.05), reverse=True)
         prefix = 0 if position == 0 else 1 if position < 3 else 2
         key = (prefix, tuple(name for _, name in pulls[:2]))
-        if key not in self._reasons:
-            self._reasons[key] = self._phrase(*key)
-        return self._reasons[key]
+        return self._phrased(*key)
 
     @staticmethod
     def _phrase(prefix_index: int, names: tuple[str, ...]) -> Text:

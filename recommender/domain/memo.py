@@ -1,0 +1,42 @@
+"""The domain's only caches, in one place: each bounded, keyed by plain values, and saying why it exists.
+
+Eligibility needs none (the decision tables are made at load, see tables.py). What remains is rendering: the parts of
+an answer that depend on a decision, a language and a region but not on the person are written out once and reused.
+A cache's key is made of strings, numbers and tuples of them (never an object's identity), so it cannot mix up two
+things; its size bounds its memory, and least-recently-used entries make room (functools.lru_cache).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class Cache:
+    """A cache's bound and its reason."""
+
+    size: int
+    why: str
+
+
+CACHES: dict[str, Cache] = {
+    "recommendation": Cache(65_536, "a recommendation's text, steps and contact, by decision, operator, region and "
+                                    "language: rendering them is most of an answer's cost, and people share decisions"),
+    "refusal": Cache(65_536, "a refusal's texts, by decision and language, for the same reason"),
+    "fixed": Cache(16_384, "what an answer says of a service and its rule version whoever asks, by language"),
+    "ranking": Cache(250_000, "services' places kept over all remembered rankings (see ranking.SimilarityRanker): people "
+                              "share feature sets and candidate sets, and each pair is ranked once"),
+    "reason": Cache(4_096, "a ranking reason's wording, by position and the features it names (3 positions x pairs "
+                           "of features: a few thousand at most)"),
+}
+
+
+def cached(name: str, function: Function, size: int | None = None) -> Function:
+    """`function` with the cache `name` of CACHES (its size overridden by `size` when given)."""
+    cache = CACHES[name]
+    return lru_cache(maxsize=cache.size if size is None else size)(function)  # type: ignore[return-value]

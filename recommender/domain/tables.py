@@ -1,0 +1,193 @@
+"""The rules compiled once, at load, into decision tables: what a request reads to know every service's decision.
+
+A rule version's decision, explanations included, depends on a profile only through the classes of answers that its
+own field tests tell apart (`values.answer_classes`): a version that reads age in 3 classes and status in 2 can give
+at most 6 decisions, whatever the answers. Each version (a *column*) is compiled into its table of decisions, one per
+combination of classes (a *slot*), made once. A profile's slot in every column is a sum of weights (one row of the
+weight matrix per answer, mixed radix), computed for all columns at once by numpy, so that a request costs a few
+array operations whatever the size of the catalogue. Each period of validity (the days between two dates at which
+some version starts or stops) picks, for every service, the column in force; a service not in force is a column
+with one slot: its `not_in_force` refusal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .eligibility import CODE, Decision, decide_version, not_in_force
+from .profile import APPLIES_WHEN, Profile
+from .rules import RuleBook, RuleVersion, ServiceRules
+from .values import FIELD_ANSWERS, Answer, answer_classes, fields_read, leaves_with_polarity
+
+# A version whose tests split the answers into more combinations than this is refused at load: its table would
+# take long to make and much memory, and so many cases cannot be reviewed; such a rule is better split in two.
+MAX_SLOTS = 100_000
+Ints = npt.NDArray[np.int64]
+
+
+class TooManyCases(ValueError):
+    """A rule version's tests give more combinations of answers than the tables may hold."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One rule version of one service (or its dates without a version), and the answer classes its tests read."""
+
+    service: str
+    version: RuleVersion | None
+    fields: tuple[str, ...]
+    classes: tuple[tuple[tuple[Answer, ...], ...], ...]  # per field read: its classes, each the answers it holds
+
+    @property
+    def slots(self) -> int:
+        """How many combinations of classes (and so decisions at most) this column has."""
+        return int(np.prod([len(classes) for classes in self.classes], dtype=np.int64))
+
+    def cases(self) -> Iterator[tuple[Profile, bool]]:
+        """One profile per slot, in slot order, and whether some real person's answers fall in that slot."""
+        for choice in itertools.product(*self.classes):
+            answers, realisable = _representative(self.fields, choice)
+            yield Profile.model_construct(**answers), realisable
+
+
+def _representative(fields: Sequence[str], choice: Sequence[Sequence[Answer]]) -> tuple[dict[str, Answer], bool]:
+    """An answer from each chosen class, agreeing where it can with the answers that optional answers need."""
+    needed: dict[str, set[Answer]] = {}
+    for name, members in zip(fields, choice):
+        if name in APPLIES_WHEN and members[0] is not None:
+            other, allowed = APPLIES_WHEN[name]
+            needed[other] = needed.get(other, set(allowed)) & set(allowed)
+    answers, realisable = {}, all(needed.values())
+    for name, members in zip(fields, choice):
+        fitting = [answer for answer in members if name not in needed or answer in needed[name]]
+        realisable = realisable and bool(fitting)
+        answers[name] = (fitting or list(members))[0]
+    return answers, realisable
+
+
+def compile_column(rules: ServiceRules, version: RuleVersion | None) -> Column:
+    """The column of one version: the fields its tests read and, for each, the classes they tell apart."""
+    if version is None:
+        return Column(rules.service, None, (), ())
+    tests = [leaf for leaf, _ in leaves_with_polarity(version.eligible_when)]
+    fields = fields_read(tests)
+    classes = tuple(tuple(tuple(c) for c in answer_classes(name, [t for t in tests if t.field == name])) for name in fields)
+    column = Column(rules.service, version, tuple(fields), classes)
+    if column.slots > MAX_SLOTS:
+        raise TooManyCases(f"rules/{rules.service}.yaml: a version's tests give {column.slots:,} combinations of answers "
+                           f"(at most {MAX_SLOTS:,}); split the rule or simplify its tests")
+    return column
+
+
+@dataclass(frozen=True)
+class Decided:
+    """Every service's verdict for one profile and day, as a vector in catalogue id order; decisions read on demand."""
+
+    services: tuple[str, ...]
+    positions: dict[str, int]
+    verdicts: npt.NDArray[np.int8]  # YES, UNKNOWN or NO per service
+    numbers: Ints  # each service's decision, by its number in the tables
+    decisions: Sequence[Decision]
+
+    def decision(self, position: int) -> Decision:
+        """The decision of the service at `position`."""
+        return self.decisions[int(self.numbers[position])]
+
+
+class DecisionTables:
+    """Every version of every rule compiled into its decisions, and for each period the version each service uses."""
+
+    def __init__(self, book: RuleBook):
+        """Compile every column, make every decision, and index the periods (the work of `decided`, done once)."""
+        rules = list(book.services.values())
+        self.rules = dict(book.services)
+        self.services = tuple(r.service for r in rules)
+        self.positions = {service: position for position, service in enumerate(self.services)}
+        self.columns: list[Column] = []
+        self.starts, by_period = _periods(rules)
+        where: dict[tuple[str, dt.date | None], int] = {}
+        for period in by_period:
+            for r, version in zip(rules, period):
+                key = (r.service, None if version is None else version.valid_from or dt.date.min)
+                if key not in where:
+                    where[key] = len(self.columns)
+                    self.columns.append(compile_column(r, version))
+        self.period_columns = [np.array([where[(r.service, None if v is None else v.valid_from or dt.date.min)]
+                                         for r, v in zip(rules, period)], dtype=np.int64) for period in by_period]
+        self.fields = tuple(dict.fromkeys(name for column in self.columns for name in column.fields))
+        self._rows = {name: {answer: row for row, answer in enumerate(FIELD_ANSWERS[name])} for name in self.fields}
+        self._fill([self.rules[c.service] for c in self.columns])
+
+    def _fill(self, rules: list[ServiceRules]) -> None:
+        """The weight matrix, each column's first slot, and the table of decisions of every slot."""
+        base = dict(zip(self.fields, np.cumsum([0, *(len(FIELD_ANSWERS[n]) for n in self.fields)]).tolist()))
+        self.weights = np.zeros((sum(len(FIELD_ANSWERS[n]) for n in self.fields), len(self.columns)), dtype=np.int64)
+        self.offsets = np.zeros(len(self.columns), dtype=np.int64)
+        numbers: list[int] = []
+        self.decisions: list[Decision] = []
+        for index, (column, service_rules) in enumerate(zip(self.columns, rules)):
+            self.offsets[index] = len(numbers)
+            radix = column.slots
+            for name, classes in zip(column.fields, column.classes):
+                radix //= len(classes)  # the first field varies slowest, as in itertools.product
+                for code, members in enumerate(classes):
+                    for answer in members:
+                        self.weights[base[name] + self._rows[name][answer], index] = code * radix
+            numbers.extend(self._decisions_of(column, service_rules))
+        self._row_base = base
+        self.table = np.array(numbers, dtype=np.int64)
+        self.verdicts = np.array([CODE[d.eligibility] for d in self.decisions], dtype=np.int8)
+
+    def _decisions_of(self, column: Column, rules: ServiceRules) -> Iterator[int]:
+        """The number of each slot's decision, made once; slots that decide alike share one."""
+        if column.version is None:
+            self.decisions.append(not_in_force(rules))
+            yield len(self.decisions) - 1
+            return
+        known: dict[tuple[object, ...], int] = {}
+        for profile, _ in column.cases():
+            decision = decide_version(rules, column.version, profile)
+            key = (decision.eligibility, decision.why, decision.to_confirm, decision.why_not, decision.would_change)
+            if key not in known:
+                known[key] = len(self.decisions)
+                self.decisions.append(decision)
+            yield known[key]
+
+    def column_verdicts(self, index: int) -> npt.NDArray[np.int8]:
+        """The verdict of each slot of column `index`, in slot order."""
+        first = int(self.offsets[index])
+        return self.verdicts[self.table[first:first + self.columns[index].slots]]
+
+    def slots(self, profile: Profile) -> Ints:
+        """The profile's slot in every column (all periods)."""
+        try:
+            rows = [self._row_base[name] + self._rows[name][getattr(profile, name)] for name in self.fields]
+        except KeyError as error:
+            raise ValueError(f"not a validated profile: answer {error.args[0]!r} is not one of its field's values") from None
+        return self.offsets + self.weights[rows].sum(axis=0)
+
+    def columns_on(self, day: dt.date) -> Ints:
+        """The column each service uses on `day`, in catalogue id order."""
+        return self.period_columns[bisect_right(self.starts, day) - 1]
+
+    def decided(self, profile: Profile, day: dt.date) -> Decided:
+        """Every service's decision for a profile on a day."""
+        numbers = self.table[self.slots(profile)[self.columns_on(day)]]
+        return Decided(self.services, self.positions, self.verdicts[numbers], numbers, self.decisions)
+
+
+def _periods(rules: list[ServiceRules]) -> tuple[list[dt.date], list[list[RuleVersion | None]]]:
+    """The first day of each period of validity, and the version each service has in force during it."""
+    starts = {dt.date.min}
+    for r in rules:
+        for v in r.versions:
+            starts.update(d for d in (v.valid_from, v.valid_until and v.valid_until + dt.timedelta(days=1)) if d)
+    ordered = sorted(starts)
+    return ordered, [[r.version_on(start) for r in rules] for start in ordered]
