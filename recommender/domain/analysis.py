@@ -14,6 +14,7 @@ import itertools
 import statistics
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,7 @@ from .eligibility import verdict
 from .profile import APPLIES_WHEN, EARLIEST_AS_OF, OPTIONAL_FIELDS, Profile, applies
 from .rules import RuleBook
 from .tables import Column, DecisionTables
-from .values import FIELD_ANSWERS, Answer, answer_classes, leaves_with_polarity
+from .values import FIELD_ANSWERS, Answer, Test, answer_classes, leaves_with_polarity
 
 SPACE_FIELDS = ("age", "status", "region", "disability", "education_level")  # the five questions everybody answers
 Weighted = list[tuple[Profile, int]]
@@ -51,7 +52,7 @@ def value_classes(book: RuleBook) -> dict[str, list[tuple[Answer, int]]]:
     tests = [leaf for rules in book.services.values() for v in rules.versions for leaf, _ in leaves_with_polarity(v.eligible_when)]
     classes = {}
     for name in FIELD_ANSWERS:
-        relevant: list = [leaf for leaf in tests if leaf.field == name]
+        relevant: list[Test] = [leaf for leaf in tests if leaf.field == name]
         relevant += [_Member(frozenset(allowed)) for other, allowed in APPLIES_WHEN.values() if other == name]
         classes[name] = [(members[0], len(members)) for members in answer_classes(name, relevant)]
     return classes
@@ -61,7 +62,7 @@ def value_classes(book: RuleBook) -> dict[str, list[tuple[Answer, int]]]:
 class _Member:
     """A membership test, standing for what makes an optional answer meaningful."""
 
-    accepts: frozenset
+    accepts: frozenset[Any]
 
 
 def representative_profiles(book: RuleBook) -> Weighted:
@@ -70,11 +71,12 @@ def representative_profiles(book: RuleBook) -> Weighted:
     classes = value_classes(book)
     profiles = []
     for combo in itertools.product(*(classes[name] for name in SPACE_FIELDS)):
-        answers = {name: value for name, (value, _) in zip(SPACE_FIELDS, combo)}
+        answers: dict[str, Any] = {name: value for name, (value, _) in zip(SPACE_FIELDS, combo)}
         weight = 1
         for _, size in combo:
             weight *= size
-        profiles.append((Profile.model_construct(**answers, **dict.fromkeys(OPTIONAL_FIELDS), goals=()), weight))
+        answers.update(dict.fromkeys(OPTIONAL_FIELDS), goals=())
+        profiles.append((Profile.model_construct(**answers), weight))
     return profiles
 
 

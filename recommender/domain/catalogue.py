@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, HttpUrl, field_validator, model_validator
 
-from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, REGIONS, Profile
+from .profile import FIELD_VALUES, LANGS, MAX_AGE, MIN_AGE, REGIONS, Profile
 from .rules import LegalReference, Source, content_version, https_only
-from .sourcefile import DataFileError, load_yaml, validate_files
+from .sourcefile import DataFileError, Loc, load_yaml, validate_files
 from .texts import Frozen, Text
 
 # Audience vocabulary shared by the catalogue and the ranker.
@@ -197,44 +198,49 @@ def load_catalogue(directory: Path) -> Catalogue:
     return Catalogue(services=services, regions=regions, version=content_version(files + [directory / "regions.yaml"]))
 
 
-def _link_problems(service: Service, path: Path, regions: dict[str, Region]):
+def _link_problems(service: Service, path: Path, regions: dict[str, Region]) -> Iterator[tuple[Loc, str]]:
     """Each link and placeholder resolves to an https address in every region; the id matches the file."""
     if path.stem != service.id:
         yield ("id",), f"id: the file should be named {service.id}.yaml"
-    steps = [("next_steps", i, s) for i, s in enumerate(service.next_steps)]
-    steps += [("operators", i, "steps", j, s) for i, op in enumerate(service.operators) for j, s in enumerate(op.steps)]
-    contacts = [(("operators", i), op) for i, op in enumerate(service.operators)]
-    for *loc, step in steps:
-        contacts.append((tuple(loc), step))
+    contacts: list[tuple[Loc, Contact | Step]] = [(("operators", i), op) for i, op in enumerate(service.operators)]
+    contacts += [(("next_steps", i), s) for i, s in enumerate(service.next_steps)]
+    contacts += [(("operators", i, "steps", j), s) for i, op in enumerate(service.operators) for j, s in enumerate(op.steps)]
     for loc, item in contacts:
-        for region in regions.values():
-            for text in _texts_of(item):
-                try:
-                    resolved = fill(text, region, "fr")
-                except KeyError as error:
-                    yield loc, f"unknown placeholder {error.args[0]} (use region.name or region.cep/carif_oref/transitions_pro.name/url/phone)"
-                    return
-                if "{" in (resolved or "") or "}" in (resolved or ""):
-                    yield loc, f"a placeholder was not understood in: {resolved}"
-                    return
-                if text is item.url and resolved and not resolved.startswith("https://"):
-                    yield loc + ("url",), f"url: links must use https ({resolved})"
-                    return
+        problem = next((found for region in regions.values() for found in _placeholder_problems(loc, item, region)), None)
+        if problem is not None:
+            yield problem
+
+
+def _placeholder_problems(loc: Loc, item: Contact | Step, region: Region) -> Iterator[tuple[Loc, str]]:
+    """What is wrong with the placeholders and links of one contact or step, filled in for one region."""
+    for text in _texts_of(item):
+        try:
+            resolved = fill(text, region, "fr")
+        except KeyError as error:
+            yield loc, f"unknown placeholder {error.args[0]} (use region.name or region.cep/carif_oref/transitions_pro.name/url/phone)"
+            return
+        if "{" in (resolved or "") or "}" in (resolved or ""):
+            yield loc, f"a placeholder was not understood in: {resolved}"
+            return
+        if text is item.url and resolved and not resolved.startswith("https://"):
+            yield loc + ("url",), f"url: links must use https ({resolved})"
+            return
 
 
 def _texts_of(item: Contact | Step) -> list[str]:
     """Every string of a contact or step that may hold placeholders."""
     texts = [item.url] if item.url else []
-    names = [item.text] if isinstance(item, Step) else [item.name]
-    return texts + [t.fr for t in names] + [t.en for t in names]
+    name = item.text if isinstance(item, Step) else item.name
+    return texts + [name(lang) for lang in LANGS]
 
 
-def fill(text: str | None, region: Region, lang: str) -> str | None:
+def fill(text: str | None, region: Region | None, lang: str) -> str | None:
     """Replace `{region.carif_oref.url}`-style placeholders with the region's data."""
-    if text is None or "{" not in text:
+    if text is None or "{" not in text or region is None:
         return text
 
-    def value(match: re.Match) -> str:
+    def value(match: re.Match[str]) -> str:
+        """The region's value for one placeholder."""
         attribute, detail = match.group(1), match.group(2)
         if attribute == "name" and detail is None:
             return region.name(lang)

@@ -8,6 +8,7 @@ beside it in the rule file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field as dc_field
 from typing import Annotated, Any, Union
 
@@ -40,7 +41,7 @@ class FieldTest(Frozen):
     fails: Text
     change: Text | None = None
     unknown: Text | None = None
-    _accepts: frozenset = PrivateAttr()
+    _accepts: frozenset[Any] = PrivateAttr()
 
     @field_validator("field")
     @classmethod
@@ -52,9 +53,9 @@ class FieldTest(Frozen):
 
     @field_validator("in_")
     @classmethod
-    def _known_values(cls, values: tuple | None, info: ValidationInfo) -> tuple | None:
+    def _known_values(cls, values: tuple[Any, ...] | None, info: ValidationInfo) -> tuple[Any, ...] | None:
         """Each listed value exists for the field (region codes must be quoted: "01")."""
-        allowed = FIELD_VALUES.get(info.data.get("field"))
+        allowed = FIELD_VALUES.get(str(info.data.get("field")))
         if values is not None and allowed is not None:
             wrong = [v for v in values if v not in allowed or isinstance(v, bool) != isinstance(allowed[0], bool)]
             if wrong:
@@ -89,7 +90,7 @@ class FieldTest(Frozen):
         return self
 
     @property
-    def accepts(self) -> frozenset:
+    def accepts(self) -> frozenset[Any]:
         """The answers this test holds for."""
         return self._accepts
 
@@ -107,9 +108,9 @@ class FieldTest(Frozen):
             return Outcome(YES, holds=[self.holds])
         if value == NO:
             return Outcome(NO, fails=[(self.fails, self.change)])
-        return Outcome(UNKNOWN, unknowns=[self.unknown])
+        return Outcome(UNKNOWN, unknowns=[] if self.unknown is None else [self.unknown])
 
-    def leaves(self):
+    def leaves(self) -> Iterator[FieldTest]:
         """This test is a leaf."""
         yield self
 
@@ -127,7 +128,7 @@ class Confirm(Frozen):
         """The fact to confirm."""
         return Outcome(UNKNOWN, unknowns=[self.confirm])
 
-    def leaves(self):
+    def leaves(self) -> Iterator[FieldTest]:
         """Nothing to test: a confirmation is not a field test."""
         return iter(())
 
@@ -153,7 +154,7 @@ class AllOf(Frozen):
             unknowns=[u for p in parts if p.value == UNKNOWN for u in p.unknowns],
         )
 
-    def leaves(self):
+    def leaves(self) -> Iterator[FieldTest]:
         """All field tests below."""
         for part in self.all:
             yield from part.leaves()
@@ -178,7 +179,7 @@ class AnyOf(Frozen):
             return Outcome(UNKNOWN, unknowns=[u for p in parts if p.value == UNKNOWN for u in p.unknowns])
         return Outcome(NO, fails=[f for p in parts for f in p.fails])
 
-    def leaves(self):
+    def leaves(self) -> Iterator[FieldTest]:
         """All field tests below."""
         for part in self.any:
             yield from part.leaves()
@@ -203,7 +204,7 @@ class NotOf(Frozen):
             return Outcome(YES, holds=[text for text, _ in inner.fails])
         return Outcome(UNKNOWN, unknowns=inner.unknowns)
 
-    def leaves(self):
+    def leaves(self) -> Iterator[FieldTest]:
         """All field tests below."""
         yield from self.not_.leaves()
 

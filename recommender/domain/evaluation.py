@@ -11,11 +11,12 @@ import datetime as dt
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sklearn.model_selection import KFold
 
 from .catalogue import Catalogue
-from .ranking import Case, PopularityRanker, PriorityRanker, SimilarityRanker, candidates_for
+from .ranking import Case, PopularityRanker, PriorityRanker, Ranker, SimilarityRanker, candidates_for
 from .rules import RuleBook
 
 RANKERS = ("ranker", "priority", "popularity")
@@ -55,7 +56,7 @@ class Scores:
         self.groups[("disability", case.profile.disability)][name].append(value)
 
 
-def _score_cases(scores: Scores, cases: list[Case], rankers: dict, book: RuleBook, day: dt.date) -> int:
+def _score_cases(scores: Scores, cases: list[Case], rankers: dict[str, Ranker], book: RuleBook, day: dt.date) -> int:
     """Rank each case's allowed services with every ranker; return how many expert picks the rules exclude."""
     excluded = 0
     for case in cases:
@@ -67,7 +68,7 @@ def _score_cases(scores: Scores, cases: list[Case], rankers: dict, book: RuleBoo
     return excluded
 
 
-def evaluate(catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0) -> dict:
+def evaluate(catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0) -> dict[str, Any]:
     """Cross-validated scores on the training cases and scores on the held-out cases."""
     train = [c for c in cases if c.split == "train"]
     holdout = [c for c in cases if c.split == "holdout"]
@@ -81,7 +82,8 @@ def evaluate(catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.da
     return {"cross_validation": cross, "holdout": held, "train_cases": len(train), "holdout_cases": len(holdout), "excluded_picks": excluded}
 
 
-def _rankers(catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float) -> dict:
+def _rankers(catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float) -> dict[str, Ranker]:
+    """The ranker fitted on `cases`, and the two baselines."""
     return {
         "ranker": SimilarityRanker.fit(catalogue, book, cases, day, alpha=alpha),
         "priority": PriorityRanker(catalogue),
@@ -89,7 +91,7 @@ def _rankers(catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.da
     }
 
 
-def report_lines(result: dict) -> list[str]:
+def report_lines(result: dict[str, Any]) -> list[str]:
     """The evaluation as a plain-text table."""
     lines = [f"cases: {result['train_cases']} for cross-validation ({FOLDS} folds), {result['holdout_cases']} held out; "
              f"expert picks the rules exclude: {result['excluded_picks']}"]
@@ -106,4 +108,5 @@ def report_lines(result: dict) -> list[str]:
 
 
 def _mean(values: list[float]) -> float:
+    """The average, 0 for no values."""
     return sum(values) / len(values) if values else 0.0

@@ -27,7 +27,7 @@ EXECUTIVE_STATUSES = ("employee", "job_seeker")
 EARLIEST_AS_OF = dt.date(2019, 1, 1)
 
 # Values every profile field may take, for rules validation and error messages.
-FIELD_VALUES: dict[str, tuple] = {
+FIELD_VALUES: dict[str, tuple[object, ...]] = {
     "status": STATUSES,
     "region": REGIONS,
     "disability": DISABILITIES,
@@ -70,6 +70,7 @@ class Profile(BaseModel):
     @field_validator("age", mode="before")
     @classmethod
     def _whole_age(cls, value: object) -> object:
+        """An age of 67.0 is 67."""
         return whole_number(value)
 
     @field_validator("goals")
@@ -127,6 +128,7 @@ class RecommendationRequest(Profile):
     @field_validator("limit", mode="before")
     @classmethod
     def _whole_limit(cls, value: object) -> object:
+        """A limit of 10.0 is 10."""
         return whole_number(value)
 
     @field_validator("as_of")

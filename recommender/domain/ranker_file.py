@@ -9,16 +9,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .ranking import SimilarityRanker, train_ranker
 
+if TYPE_CHECKING:
+    from .recommendation import Knowledge
+
 log = logging.getLogger(__name__)
 
 
-def fingerprint(knowledge, config: dict) -> str:
+def fingerprint(knowledge: Knowledge, config: Mapping[str, Any]) -> str:
     """What a trained model depends on: rules, catalogue, case set and regularisation."""
     digest = hashlib.sha256()
     digest.update(f"{knowledge.rules.version}|{knowledge.catalogue.version}|{config['RANKER_ALPHA']}|".encode())
@@ -35,7 +40,7 @@ def save(ranker: SimilarityRanker, path: Path, stamp: str, feedback_rows: int) -
     os.replace(partial, path)
 
 
-def load(path: Path, knowledge, stamp: str) -> tuple[SimilarityRanker, int] | None:
+def load(path: Path, knowledge: Knowledge, stamp: str) -> tuple[SimilarityRanker, int] | None:
     """The saved model if it was trained on exactly this knowledge, else None."""
     if not path.is_file():
         return None
@@ -50,7 +55,7 @@ def load(path: Path, knowledge, stamp: str) -> tuple[SimilarityRanker, int] | No
         return None
 
 
-def ranker_for(knowledge, config: dict) -> tuple[SimilarityRanker, str]:
+def ranker_for(knowledge: Knowledge, config: Mapping[str, Any]) -> tuple[SimilarityRanker, str]:
     """The ranker a server starts with: the saved one when it fits, else one trained on the cases."""
     path = Path(config["RANKER_FILE"])
     stamp = fingerprint(knowledge, config)

@@ -13,14 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 from pydantic import Field
 from scipy import sparse
 from sklearn.linear_model import Ridge
 
-from .catalogue import Catalogue
+from .catalogue import Catalogue, Service
 from .eligibility import verdict
 from .features import AUDIENCE_PHRASES, all_profile_features, profile_features, service_features
 from .memo import CACHES, cached
@@ -29,7 +30,13 @@ from .rules import RuleBook
 from .sourcefile import load_yaml
 from .texts import Frozen, Text
 
+if TYPE_CHECKING:
+    from .recommendation import Knowledge
+
 MAX_GRADE = 3
+Floats = np.ndarray[Any, np.dtype[np.float64]]
+FeedbackRow = tuple[Profile, str, int, float]  # a person's profile, a service, its grade, the row's weight
+Group = tuple[Profile, float, list[tuple[str, int]]]  # a profile, its weight, and its candidates with their grades
 # Reason prefixes by position: the first, the next two, the rest.
 POSITION_PHRASES = (
     Text(fr="Conseillé en premier", en="Recommended first for"),
@@ -59,6 +66,7 @@ class PriorityRanker:
     """The fixed order of the catalogue's `priority` (lower first): a baseline."""
 
     def __init__(self, catalogue: Catalogue):
+        """Read each service's priority."""
         self._priority = {sid: service.priority for sid, service in catalogue.services.items()}
 
     def rank(self, profile: Profile, candidates: list[str], limit: int | None = None) -> list[Ranked]:
@@ -72,6 +80,7 @@ class PopularityRanker:
     """Services most often named by the experts first: the other baseline."""
 
     def __init__(self, catalogue: Catalogue, cases: list["Case"]):
+        """Add up each service's expert grades."""
         self._priority = {sid: service.priority for sid, service in catalogue.services.items()}
         self._weight = {sid: 0 for sid in catalogue.services}
         for case in cases:
@@ -119,7 +128,8 @@ def candidates_for(book: RuleBook, profile: Profile, day: dt.date) -> list[str]:
 class SimilarityRanker:
     """Learned profile-service similarity; deterministic, microseconds per request."""
 
-    def __init__(self, catalogue: Catalogue, matrix: np.ndarray, intercept: float):
+    def __init__(self, catalogue: Catalogue, matrix: Floats, intercept: float):
+        """Index the catalogue and the fitted matrix for ranking."""
         self._catalogue = catalogue
         self._profile_index = {name: i for i, name in enumerate(all_profile_features())}
         self._service_index = {sid: k for k, sid in enumerate(catalogue.services)}
@@ -136,9 +146,10 @@ class SimilarityRanker:
         self._ranked = cached("ranking", self._rank_features, size=max(16, CACHES["ranking"].size // max(1, len(catalogue.services))))
 
     @classmethod
-    def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> "SimilarityRanker":
+    def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0,
+            extra: Iterable[FeedbackRow] = ()) -> "SimilarityRanker":
         """Fit on the cases (and optional extra (profile, service, grade, weight) feedback rows)."""
-        groups = [(case.profile, case.weight, [(sid, case.expert.get(sid, 0)) for sid in candidates_for(book, case.profile, day)]) for case in cases]
+        groups: list[Group] = [(case.profile, case.weight, [(sid, case.expert.get(sid, 0)) for sid in candidates_for(book, case.profile, day)]) for case in cases]
         groups += [(profile, weight, [(sid, grade)]) for profile, sid, grade, weight in extra]
         # A service no case ever names has nothing of its own to learn: it is ranked by its audience alone,
         # which keeps the model's size independent of the catalogue's.
@@ -166,7 +177,8 @@ class SimilarityRanker:
         order = np.lexsort((self._tie_breaks[columns], -np.round(scores, 9)))[:limit]
         # Only features that describe someone in particular may explain a rank (see AUDIENCE_PHRASES).
         explaining = [(r, self._names[r]) for r in rows[1:] if self._explains[r]]
-        pulls = self.matrix[np.ix_([r for r, _ in explaining], columns[order])].T.tolist() if explaining else [[] for _ in order]
+        explained = np.array([r for r, _ in explaining], dtype=np.intp)
+        pulls = self.matrix[np.ix_(explained, columns[order])].T.tolist() if explaining else [[] for _ in order]
         ranked = []
         for position, (i, contributions) in enumerate(zip(order.tolist(), pulls)):
             score = min(max(float(scores[i]) / MAX_GRADE, 0.0), 1.0)
@@ -192,9 +204,10 @@ class SimilarityRanker:
         return Text(fr=fr, en=en)
 
 
-def _service_matrix(catalogue: Catalogue, named: set[str]) -> tuple[list[str], np.ndarray]:
+def _service_matrix(catalogue: Catalogue, named: set[str]) -> tuple[list[str], Floats]:
     """Services x service features (0/1); identity features only for the services the cases name."""
-    def features(sid: str, service) -> list[str]:
+    def features(sid: str, service: Service) -> list[str]:
+        """A service's features, its identity only when the cases name it."""
         return [name for name in service_features(service) if not name.startswith("service:") or sid in named]
 
     names = sorted({name for sid, s in catalogue.services.items() for name in features(sid, s)})
@@ -205,7 +218,7 @@ def _service_matrix(catalogue: Catalogue, named: set[str]) -> tuple[list[str], n
     return names, matrix
 
 
-def _compact_design(catalogue: Catalogue, service_matrix: np.ndarray, groups) -> tuple[sparse.csr_matrix, np.ndarray, np.ndarray]:
+def _compact_design(catalogue: Catalogue, service_matrix: Floats, groups: list[Group]) -> tuple[sparse.csr_matrix, Floats, Floats]:
     """The ridge problem's rows, a few per case whatever the number of services, with the same solution.
 
     A case's rows are the outer products of its profile's features p with each candidate's features (the rows
@@ -232,7 +245,7 @@ def _compact_design(catalogue: Catalogue, service_matrix: np.ndarray, groups) ->
     return design, np.concatenate(targets), np.concatenate(weights)
 
 
-def train_ranker(knowledge, config: dict, feedback=()) -> tuple[SimilarityRanker, str]:
+def train_ranker(knowledge: Knowledge, config: Mapping[str, Any], feedback: Iterable[FeedbackRow] = ()) -> tuple[SimilarityRanker, str]:
     """Fit the production ranker on every case (and feedback rows, if given)."""
     cases = load_cases(config["DATA_DIR"] / "ranking_cases.yaml", knowledge.catalogue)
     rows = list(feedback)

@@ -119,7 +119,7 @@ def load_rules(directory: Path, service_ids: frozenset[str]) -> RuleBook:
     return RuleBook(services=rules, version=content_version(files))
 
 
-def _check_service(source: SourceFile, parsed: ServiceRules, service_ids: frozenset[str], seen: dict) -> list[str]:
+def _check_service(source: SourceFile, parsed: ServiceRules, service_ids: frozenset[str], seen: dict[str, ServiceRules]) -> list[str]:
     """Cross-file checks: the service exists, once, under the file's own name."""
     problems = []
     if parsed.service not in service_ids:

@@ -13,12 +13,16 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+Loc = tuple[Any, ...]  # where a value sits: keys and list positions, as pydantic reports them
 
 
 class DataFileError(Exception):
     """One or more problems in data files, each naming file, line and problem."""
 
     def __init__(self, problems: list[str]):
+        """Keep every problem; the message is all of them, one a line."""
         super().__init__("\n".join(problems))
         self.problems = problems
 
@@ -29,12 +33,12 @@ class SourceFile:
 
     path: Path
     data: Any
-    lines: dict[tuple, int]
+    lines: dict[Loc, int]
 
-    def line_of(self, loc: tuple) -> int:
+    def line_of(self, loc: Loc) -> int:
         """The line of the deepest value along `loc` that exists in the file."""
         best = self.lines.get((), 1)
-        prefix: tuple = ()
+        prefix: Loc = ()
         for part in loc:
             candidate = prefix + (part,)
             if candidate in self.lines:
@@ -43,11 +47,11 @@ class SourceFile:
             # pydantic inserts union tags into locations; they are not in the file
         return best
 
-    def problem(self, loc: tuple, message: str) -> str:
+    def problem(self, loc: Loc, message: str) -> str:
         """Format one problem as `file:line: message`."""
         return f"{self.path}:{self.line_of(loc)}: {message}"
 
-    def validate(self, model: type[BaseModel], context: dict | None = None) -> Any:
+    def validate(self, model: type[BaseModel], context: dict[str, Any] | None = None) -> Any:
         """Validate the data against a pydantic model, raising DataFileError with lines."""
         try:
             return model.model_validate(self.data, context=context)
@@ -56,15 +60,16 @@ class SourceFile:
             raise DataFileError([self.problem(tuple(e["loc"]), _describe(e)) for e in errors]) from None
 
 
-def _without_cascades(errors: list[dict]) -> list[dict]:
+def _without_cascades(errors: list[ErrorDetails]) -> list[ErrorDetails]:
     """Drop "too short" errors on lists whose items already failed: they only echo the real error."""
-    def echoes(error: dict) -> bool:
+    def echoes(error: ErrorDetails) -> bool:
+        """Whether an error only repeats a deeper one."""
         loc = tuple(error["loc"])
         return error["type"] == "too_short" and any(len(o["loc"]) > len(loc) and tuple(o["loc"][: len(loc)]) == loc for o in errors)
     return [error for error in errors if not echoes(error)]
 
 
-def _describe(error: dict) -> str:
+def _describe(error: ErrorDetails) -> str:
     """A readable message for one pydantic error, naming the field."""
     loc = ".".join(str(part) for part in error["loc"] if not _is_union_tag(part))
     message = error["msg"].removeprefix("Value error, ")
@@ -74,6 +79,7 @@ def _describe(error: dict) -> str:
 
 
 def _is_union_tag(part: Any) -> bool:
+    """Whether a location part is a tag pydantic added (it is not in the file)."""
     return isinstance(part, str) and part.startswith("condition:")
 
 
@@ -97,7 +103,7 @@ def load_yaml(path: Path) -> SourceFile:
         raise DataFileError([f"{path}:{line}: not valid YAML: {getattr(error, 'problem', error)}"]) from None
     if node is None:
         raise DataFileError([f"{path}:1: the file is empty"])
-    lines: dict[tuple, int] = {}
+    lines: dict[Loc, int] = {}
     loader = _LineLoader("")
     try:
         data = _to_python(node, (), lines, loader)
@@ -106,11 +112,11 @@ def load_yaml(path: Path) -> SourceFile:
     return SourceFile(path=path, data=data, lines=lines)
 
 
-def _to_python(node: yaml.Node, loc: tuple, lines: dict[tuple, int], loader: yaml.SafeLoader) -> Any:
+def _to_python(node: yaml.Node, loc: Loc, lines: dict[Loc, int], loader: yaml.SafeLoader) -> Any:
     """Convert a composed node tree to Python values, recording each node's line."""
     lines[loc] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
-        result: dict = {}
+        result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if key in result:
@@ -124,7 +130,9 @@ def _to_python(node: yaml.Node, loc: tuple, lines: dict[tuple, int], loader: yam
 
 def validate_files(paths: list[Path], model: type[BaseModel]) -> tuple[list[tuple[SourceFile, Any]], list[str], set[str]]:
     """Validate each file against `model`: what parsed, every problem, and the stems of files that did not."""
-    parsed, problems, unreadable = [], [], set()
+    parsed: list[tuple[SourceFile, Any]] = []
+    problems: list[str] = []
+    unreadable: set[str] = set()
     for path in paths:
         try:
             source = load_yaml(path)

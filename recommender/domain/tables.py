@@ -17,6 +17,7 @@ import itertools
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -57,14 +58,15 @@ class Column:
             yield Profile.model_construct(**answers), realisable
 
 
-def _representative(fields: Sequence[str], choice: Sequence[Sequence[Answer]]) -> tuple[dict[str, Answer], bool]:
+def _representative(fields: Sequence[str], choice: Sequence[Sequence[Answer]]) -> tuple[dict[str, Any], bool]:
     """An answer from each chosen class, agreeing where it can with the answers that optional answers need."""
     needed: dict[str, set[Answer]] = {}
     for name, members in zip(fields, choice):
         if name in APPLIES_WHEN and members[0] is not None:
             other, allowed = APPLIES_WHEN[name]
             needed[other] = needed.get(other, set(allowed)) & set(allowed)
-    answers, realisable = {}, all(needed.values())
+    answers: dict[str, Any] = {}
+    realisable = all(needed.values())
     for name, members in zip(fields, choice):
         fitting = [answer for answer in members if name not in needed or answer in needed[name]]
         realisable = realisable and bool(fitting)
@@ -171,7 +173,8 @@ class DecisionTables:
             rows = [self._row_base[name] + self._rows[name][getattr(profile, name)] for name in self.fields]
         except KeyError as error:
             raise ValueError(f"not a validated profile: answer {error.args[0]!r} is not one of its field's values") from None
-        return self.offsets + self.weights[rows].sum(axis=0)
+        slots: Ints = self.offsets + self.weights[rows].sum(axis=0)
+        return slots
 
     def columns_on(self, day: dt.date) -> Ints:
         """The column each service uses on `day`, in catalogue id order."""

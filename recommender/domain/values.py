@@ -7,11 +7,20 @@ space): both rest on the same fact, that two answers no test tells apart lead ev
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol
 
 from .conditions import AllOf, AnyOf, Condition, Confirm, FieldTest, NotOf
 from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, OPTIONAL_FIELDS, RULE_FIELDS
 
 Answer = object  # a field's answer: an int (age), a str, a bool, a tuple (several choices), or None (not answered)
+
+
+class Test(Protocol):
+    """Anything that splits a field's answers in two: the answers it accepts and the others."""
+
+    @property
+    def accepts(self) -> frozenset[Any]:
+        """The answers it accepts."""
 
 
 def field_answers() -> dict[str, tuple[Answer, ...]]:
@@ -49,13 +58,14 @@ def confirms(node: Condition) -> Iterator[Confirm]:
             yield from confirms(part)
 
 
-def answer_classes(name: str, tests: Sequence[FieldTest]) -> list[list[Answer]]:
+def answer_classes(name: str, tests: Sequence[Test]) -> list[list[Answer]]:
     """The answers of field `name` grouped by what `tests` (tests on that field) say of them, in answer order.
 
     Not answering is a class of its own (every test on it is UNKNOWN); one test-free field is a single class."""
     groups: dict[tuple[bool, ...] | None, list[Answer]] = {}
+    accepted = [test.accepts for test in tests]
     for answer in FIELD_ANSWERS[name]:
-        key = None if answer is None and tests else tuple(answer in test.accepts for test in tests)
+        key = None if answer is None and tests else tuple(answer in accepts for accepts in accepted)
         groups.setdefault(key, []).append(answer)
     return list(groups.values())
 
