@@ -20,12 +20,13 @@ import numpy as np
 
 from .conditions import NO, YES
 from .eligibility import verdict
-from .profile import APPLIES_WHEN, EARLIEST_AS_OF, OPTIONAL_FIELDS, Profile, applies
+from .profile import APPLIES_WHEN, CORE_FIELDS, EARLIEST_AS_OF, OPTIONAL_FIELDS, Profile, applies
 from .rules import RuleBook
 from .tables import Column, DecisionTables
-from .values import FIELD_ANSWERS, Answer, Test, answer_classes, leaves_with_polarity
+from .facts import question_problems
+from .values import FIELD_ANSWERS, Answer, Test, answer_classes, confirms, leaves_with_polarity
 
-SPACE_FIELDS = ("age", "status", "region", "disability", "education_level")  # the five questions everybody answers
+SPACE_FIELDS = CORE_FIELDS
 Weighted = list[tuple[Profile, int]]
 
 
@@ -105,6 +106,7 @@ def check(book: RuleBook, today: dt.date | None = None, tables: DecisionTables |
     for index, column in enumerate(tables.columns):
         _check_column(tables, index, column, report)
     _check_coverage(tables, profiles, dates, today, report)
+    _check_facts(book, report)
     report.facts.insert(0, _space(book, profiles, dates))
     report.seconds = time.perf_counter() - started
     return report
@@ -183,3 +185,22 @@ def _check_coverage(tables: DecisionTables, profiles: Weighted, dates: list[dt.d
     if counts:
         report.facts.append(f"services per profile today (eligible or to confirm, optional answers unanswered): "
                             f"min {min(counts)}, median {statistics.median(counts):g}, max {max(counts)}")
+
+
+def _check_facts(book: RuleBook, report: Report) -> None:
+    """Every optional fact has its question, and every `confirm` says why no question can settle it (a fact that a
+    question settles is a field test on that fact, so that answering it settles the rule)."""
+    report.errors.extend(question_problems())
+    tested: set[str] = set()
+    left = 0
+    for rules in book.services.values():
+        for index, version in enumerate(rules.versions):
+            tested.update(leaf.field for leaf, _ in leaves_with_polarity(version.eligible_when) if leaf.field in OPTIONAL_FIELDS)
+            for confirm in confirms(version.eligible_when):
+                left += 1
+                if confirm.unaskable is None:
+                    report.warnings.append(
+                        f"rules/{rules.service}.yaml (version {index + 1}): the confirm {confirm.confirm('en')[:70]!r}... names no "
+                        f"fact: write it as a field test on the fact a follow-up question asks, or say why none can with `unaskable:`")
+    report.facts.append(f"follow-up facts the rules test: {', '.join(n for n in OPTIONAL_FIELDS if n in tested) or 'none'}; "
+                        f"{left} confirms left, each saying why no question settles it")

@@ -115,7 +115,8 @@ class Match(Frozen):
         """Values must exist for their field and the age range must be possible."""
         if self.age_min > self.age_max:
             raise ValueError(f"age_min ({self.age_min}) is greater than age_max ({self.age_max})")
-        for name, allowed in FIELD_VALUES.items():
+        for name in MATCHED:
+            allowed = FIELD_VALUES[name]
             wrong = [v for v in getattr(self, name) or () if v not in allowed]
             if wrong:
                 raise ValueError(f"unknown value(s) {wrong} for '{name}'; allowed: {', '.join(map(str, allowed))}")
@@ -125,7 +126,10 @@ class Match(Frozen):
         """Whether the profile passes every listed test."""
         if not self.age_min <= profile.age <= self.age_max:
             return False
-        return all(getattr(self, name) is None or getattr(profile, name) in getattr(self, name) for name in FIELD_VALUES)
+        return all(getattr(self, name) is None or getattr(profile, name) in getattr(self, name) for name in MATCHED)
+
+
+MATCHED = ("status", "region", "disability", "education_level", "executive")  # the answers a `when` may test
 
 
 class Operator(Contact):

@@ -4,6 +4,21 @@ A condition is a test on one profile field (`field`), a fact the questionnaire
 cannot know (`confirm`), or a combination (`all`, `any`, `not`). It evaluates to
 YES, NO or UNKNOWN (Kleene logic) and explains itself with the texts written
 beside it in the rule file.
+
+A fact that a follow-up question can settle is a test on its optional field, whose
+`unknown` text is what the person reads while it is not answered:
+
+    - field: retired
+      in: [false]
+      holds: {fr: ..., en: ...}
+      fails: {fr: ..., en: ...}
+      unknown: {fr: ..., en: ...}
+
+A `confirm` is left for what no question can settle, and says why in `unaskable`
+(for rule writers; `rules check` fails on a confirm without it):
+
+    - confirm: {fr: ..., en: ...}
+      unaskable: the one-year experience must relate to the diploma aimed at
 """
 
 from __future__ import annotations
@@ -14,7 +29,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator, model_validator
 
-from .profile import FIELD_VALUES, MAX_AGE, MIN_AGE, OPTIONAL_FIELDS, RULE_FIELDS, Profile
+from .profile import CHOICES, FIELD_VALUES, MAX_AGE, MIN_AGE, OPTIONAL_FIELDS, RULE_FIELDS, Profile
 from .texts import Frozen, Text
 
 NO, UNKNOWN, YES = 0, 1, 2
@@ -54,8 +69,10 @@ class FieldTest(Frozen):
     @field_validator("in_")
     @classmethod
     def _known_values(cls, values: tuple[Any, ...] | None, info: ValidationInfo) -> tuple[Any, ...] | None:
-        """Each listed value exists for the field (region codes must be quoted: "01")."""
-        allowed = FIELD_VALUES.get(str(info.data.get("field")))
+        """Each listed value exists for the field (region codes must be quoted: "01"; for a several-choice fact, its
+        choices: the test holds when the person chose at least one of them)."""
+        name = str(info.data.get("field"))
+        allowed = CHOICES.get(name, FIELD_VALUES.get(name))
         if values is not None and allowed is not None:
             wrong = [v for v in values if v not in allowed or isinstance(v, bool) != isinstance(allowed[0], bool)]
             if wrong:
@@ -84,7 +101,9 @@ class FieldTest(Frozen):
         else:
             if self.min is not None or self.max is not None or not self.in_:
                 raise ValueError(f"a test on '{self.field}' takes a non-empty `in` list, not min/max")
-            self._accepts = frozenset(self.in_)
+            listed = set(self.in_)
+            several = self.field in CHOICES
+            self._accepts = frozenset(a for a in FIELD_VALUES[self.field] if (listed & set(a) if several else a in listed))  # type: ignore[call-overload]
         if self.field in OPTIONAL_FIELDS and self.unknown is None:
             raise ValueError(f"'{self.field}' is optional: add an `unknown` text saying what to confirm when it is not answered")
         return self
@@ -116,9 +135,10 @@ class FieldTest(Frozen):
 
 
 class Confirm(Frozen):
-    """A fact the questionnaire does not ask (seniority, residence...): always to confirm."""
+    """A fact no question settles (experience related to a diploma...): always to confirm."""
 
     confirm: Text
+    unaskable: str | None = Field(default=None, min_length=10, description="Why no follow-up question can settle it.")
 
     def value(self, profile: Profile) -> int:
         """Always UNKNOWN: the answers cannot decide."""

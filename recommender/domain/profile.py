@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 Status = Literal["pupil", "student", "apprentice", "employee", "civil_servant", "self_employed", "job_seeker", "inactive"]
 Region = Literal["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"]
@@ -13,6 +14,12 @@ Disability = Literal["none", "recognised", "unrecognised"]
 EducationLevel = Literal["none", "level3", "level4", "level5", "level6", "level7", "level8"]
 Goal = Literal["find_job", "change_career", "train", "validate_experience", "choose_studies", "return_to_education"]
 Lang = Literal["fr", "en"]
+# The optional facts' values (facts.py has their questions): as few as the rules need.
+Nationality = Literal["french", "eu", "other"]  # eu: another EU or EEA country, or Switzerland
+Recognition = Literal["rqth", "aah", "invalidity_pension", "other"]
+Benefit = Literal["rsa", "aah", "ass"]
+Contract = Literal["cdi", "cdd", "interim", "other"]
+Seniority = Literal["under_24_months", "24_months", "24_months_12_with_employer"]
 
 MIN_AGE, MAX_AGE = 14, 99
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -25,6 +32,14 @@ LANGS: tuple[str, ...] = get_args(Lang)
 EXECUTIVE_STATUSES = ("employee", "job_seeker")
 # The law is encoded from the 2019 reforms on; later dates are the law as known today.
 EARLIEST_AS_OF = dt.date(2019, 1, 1)
+# Facts a person may give several answers to: the answer is the tuple of those chosen (empty: none of them).
+CHOICES: dict[str, tuple[str, ...]] = {"recognition": get_args(Recognition), "benefits": get_args(Benefit)}
+
+
+def subsets(choices: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Every answer to a several-choice fact: each subset of its choices, in their order."""
+    return tuple(tuple(c for i, c in enumerate(choices) if mask >> i & 1) for mask in range(2 ** len(choices)))
+
 
 # Values every profile field may take, for rules validation and error messages.
 FIELD_VALUES: dict[str, tuple[object, ...]] = {
@@ -33,17 +48,35 @@ FIELD_VALUES: dict[str, tuple[object, ...]] = {
     "disability": DISABILITIES,
     "education_level": EDUCATION_LEVELS,
     "executive": (True, False),
+    "retired": (True, False),
+    "nationality": get_args(Nationality),
+    "recognition": subsets(CHOICES["recognition"]),
+    "benefits": subsets(CHOICES["benefits"]),
+    "contract": get_args(Contract),
+    "seniority": get_args(Seniority),
+    "long_term_unemployed": (True, False),
+    "international_protection": (True, False),
+    "goal_apprenticeship": (True, False),
+    "goal_business": (True, False),
 }
 RULE_FIELDS = ("age",) + tuple(FIELD_VALUES)
-OPTIONAL_FIELDS = ("executive",)
+CORE_FIELDS = ("age", "status", "region", "disability", "education_level")  # the five questions everybody answers
+# Facts beyond the five questions: None means "not answered", and a rule's test on it is then UNKNOWN.
+OPTIONAL_FIELDS = tuple(name for name in RULE_FIELDS if name not in CORE_FIELDS)
+# What may never be stored, logged or sent to a partner page (health, benefits, nationality, asylum).
+SENSITIVE_FIELDS = ("disability", "recognition", "benefits", "nationality", "international_protection")
 # An optional answer has a meaning only where another answer allows it: (field, the values that allow it). Elsewhere
-# it is dropped, so that an answer that means nothing never decides anything.
+# it is dropped, so that an answer that means nothing never decides anything (nor is asked).
 APPLIES_WHEN: dict[str, tuple[str, tuple[str, ...]]] = {
     "executive": ("status", EXECUTIVE_STATUSES),
+    "recognition": ("disability", ("recognised",)),
+    "contract": ("status", ("employee",)),
+    "seniority": ("status", ("employee",)),
+    "long_term_unemployed": ("status", ("job_seeker",)),
 }
 
 
-def applies(name: str, answers: dict[str, object]) -> bool:
+def applies(name: str, answers: Mapping[str, object]) -> bool:
     """Whether optional field `name` has a meaning for a person with these (core) answers."""
     condition = APPLIES_WHEN.get(name)
     return condition is None or answers.get(condition[0]) in condition[1]
@@ -66,6 +99,18 @@ class Profile(BaseModel):
     education_level: EducationLevel
     executive: bool | None = Field(default=None, description="Private-sector cadre (employees and job seekers).", strict=True)
     goals: tuple[Goal, ...] = Field(default=(), description="What the person wants to do, any of the listed goals.")
+    retired: bool | None = Field(default=None, strict=True, description="Has taken their retirement pension.")
+    nationality: Nationality | None = Field(default=None, description="french; eu: another EU or EEA country, or Switzerland; other.")
+    recognition: tuple[Recognition, ...] | None = Field(
+        default=None, description="With a recognised disability: which recognitions (RQTH, disability allowance AAH, invalidity pension, other).")
+    benefits: tuple[Benefit, ...] | None = Field(default=None, description="Benefits received: RSA, AAH, ASS (empty: none).")
+    contract: Contract | None = Field(default=None, description="Employees: permanent (cdi), fixed-term (cdd), temping (interim) or other contract.")
+    seniority: Seniority | None = Field(
+        default=None, description="Employees: under 24 months as an employee; 24 months or more; 24 months or more including 12 with the current employer.")
+    long_term_unemployed: bool | None = Field(default=None, strict=True, description="Job seekers: unemployed for 12 months or more.")
+    international_protection: bool | None = Field(default=None, strict=True, description="Refugee status or subsidiary protection granted.")
+    goal_apprenticeship: bool | None = Field(default=None, strict=True, description="Looking for an apprenticeship.")
+    goal_business: bool | None = Field(default=None, strict=True, description="Wants to start or take over a business.")
 
     @field_validator("age", mode="before")
     @classmethod
@@ -78,6 +123,12 @@ class Profile(BaseModel):
     def _unique_goals(cls, goals: tuple[str, ...]) -> tuple[str, ...]:
         """Keep goals in the canonical order, without duplicates."""
         return tuple(goal for goal in GOALS if goal in goals)
+
+    @field_validator("recognition", "benefits")
+    @classmethod
+    def _unique_choices(cls, chosen: tuple[str, ...] | None, info: ValidationInfo) -> tuple[str, ...] | None:
+        """Keep several-choice answers in the canonical order, without duplicates."""
+        return None if chosen is None else tuple(c for c in CHOICES[str(info.field_name)] if c in chosen)
 
     @model_validator(mode="after")
     def _only_where_meaningful(self) -> "Profile":

@@ -11,6 +11,7 @@ import numpy as np
 
 from .catalogue import Catalogue, Contact, Operator, Service, Step, fill, load_catalogue
 from .conditions import NO
+from .followups import follow_up_questions
 from .memo import cached
 from .profile import DEFAULT_LIMIT, LANGS, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
@@ -68,7 +69,12 @@ class Recommender:
             "counts": {"recommendations": len(fitting), "not_eligible": len(refused)},
             "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, lang) for place, r in enumerate(ranked, 1)],
             "not_eligible": [self._refusal(numbers[position], lang).copy() for position in refused[:limit].tolist()],
+            "follow_up_questions": follow_up_questions(self.knowledge.tables, profile, as_of, lang, found),
         }
+
+    def follow_up_questions(self, profile: Profile, as_of: dt.date, lang: str = "fr") -> list[dict[str, Any]]:
+        """The questions worth asking this person next, as in an answer's `follow_up_questions` (see followups.py)."""
+        return follow_up_questions(self.knowledge.tables, profile, as_of, lang)
 
     def _placed(self, ranked: Ranked, rank: int, number: int, profile: Profile, lang: str) -> dict[str, Any]:
         """A recommendation at its place in the list: its rendering, with rank, score and ranking reason."""

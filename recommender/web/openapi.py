@@ -74,7 +74,8 @@ def document(version: str) -> dict:
         "info": {
             "title": "Pathways guidance recommendations",
             "version": version,
-            "description": "Five answers in, the French guidance services that fit out: eligibility (with reasons), what to confirm, next steps, and why not for the others.",
+            "description": "Five answers in, the French guidance services that fit out: eligibility (with reasons), what to confirm, next steps, and why not for the others. "
+                           "Optional facts (retired, nationality, contract...) settle services left `possible`: each answer's `follow_up_questions` says which ones are worth asking; send them back in the profile.",
         },
         "paths": paths,
         "components": {"schemas": schemas["$defs"], "securitySchemes": SECURITY_SCHEMES},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, json
 from pydantic import ValidationError
 
-from ..domain.profile import DISABILITIES, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, REGIONS, STATUSES, RecommendationRequest
+from ..domain.profile import CHOICES, DISABILITIES, EDUCATION_LEVELS, FIELD_VALUES, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, OPTIONAL_FIELDS, REGIONS, STATUSES, RecommendationRequest
 from ..domain.texts import Text
 
 PROBLEM_TYPE = "application/problem+json"
@@ -23,6 +23,18 @@ ALLOWED: dict[str, tuple[Text, object]] = {
     "lang": (Text(fr="fr ou en", en="fr or en"), list(LANGS)),
     "limit": (Text(fr=f"un nombre entier de 1 à {MAX_LIMIT}", en=f"an integer from 1 to {MAX_LIMIT}"), {"minimum": 1, "maximum": MAX_LIMIT}),
 }
+
+def _fact_allowed(name: str) -> tuple[Text, object]:
+    """What an optional fact of the profile accepts (its values, or a list of its choices), as ALLOWED says it."""
+    if name in CHOICES:
+        return Text(fr="une liste prise parmi : " + ", ".join(CHOICES[name]), en="a list of any of: " + ", ".join(CHOICES[name])), list(CHOICES[name])
+    values = FIELD_VALUES[name]
+    if values == (True, False):
+        return ALLOWED["executive"]
+    return Text(fr="une de ces valeurs (ou l'omettre) : " + ", ".join(map(str, values)), en="one of (or leave it out): " + ", ".join(map(str, values))), list(values)
+
+
+ALLOWED.update({name: _fact_allowed(name) for name in OPTIONAL_FIELDS if name not in ALLOWED})
 KNOWN_FIELDS = tuple(RecommendationRequest.model_fields)
 
 PROBLEMS = {

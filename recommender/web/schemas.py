@@ -81,6 +81,23 @@ class Counts(Answer):
     not_eligible: int
 
 
+class FollowUpValue(Answer):
+    """One allowed answer to a follow-up question."""
+
+    value: bool | str = Field(description="What to send back in the profile field (for a `multiple` question, a list of them).")
+    label: str
+
+
+class FollowUpQuestion(Answer):
+    """An unanswered fact that would settle services now `possible` (recommender/domain/followups.py)."""
+
+    field: str = Field(description="The profile field to send back, with one of the `values`.")
+    question: str = Field(description="The question, in the answer's language.")
+    multiple: bool = Field(description="Several values may be chosen: send the list of those chosen (an empty list: none).")
+    values: list[FollowUpValue] = Field(min_length=2)
+    services: list[str] = Field(min_length=1, description="The ids of the `possible` recommendations that an answer would make eligible or not.")
+
+
 class RecommendationAnswer(Answer):
     """The answer to POST /api/v1/recommendations."""
 
@@ -90,6 +107,8 @@ class RecommendationAnswer(Answer):
     counts: Counts = Field(description="How many services fit and how many do not, in all (the lists stop at `limit`).")
     recommendations: list[RecommendationOut]
     not_eligible: list[RefusalOut]
+    follow_up_questions: list[FollowUpQuestion] = Field(
+        description="Questions worth asking next, most decisive first; empty when the answers given already settle everything they can.")
 
 
 class AudienceOut(Answer):

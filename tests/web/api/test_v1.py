@@ -67,7 +67,9 @@ BAD_PROFILES = [
     ({**YOUNG, "as_of": "2018-12-31"}, "as_of", "out_of_range"),
     ({**YOUNG, "as_of": "yesterday"}, "as_of", "wrong_type"),
     ({**YOUNG, "lang": "de"}, "lang", "unknown_value"),
-    ({**YOUNG, "nationality": "FR"}, "nationality", "extra_forbidden"),
+    ({**YOUNG, "nickname": "FR"}, "nickname", "extra_forbidden"),
+    ({**YOUNG, "nationality": "FR"}, "nationality", "unknown_value"),
+    ({**YOUNG, "benefits": ["rsa", "housing"]}, "benefits[1]", "unknown_value"),
     ({k: v for k, v in YOUNG.items() if k != "status"}, "status", "missing"),
 ]
 

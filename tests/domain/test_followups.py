@@ -1,0 +1,168 @@
+"""Follow-up questions: asked only when an answer would settle a "possible" service, and the answer settles it."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+import pytest
+
+from recommender import create_app
+from recommender.domain.facts import QUESTIONS, question_problems
+from recommender.domain.profile import DISABILITIES, EDUCATION_LEVELS, OPTIONAL_FIELDS, STATUSES, Profile
+from recommender.settings import ROOT
+
+from tests.conftest import TODAY, person
+
+
+def verdicts(recommender, profile: Profile) -> dict[str, str]:
+    """Every service's verdict for a profile today, as the answer shows it."""
+    answer = recommender.recommend(profile, TODAY, "en", limit=200)
+    return {r["id"]: r["eligibility"] for r in answer["recommendations"]} | {r["id"]: "ineligible" for r in answer["not_eligible"]}
+
+
+def answered(profile: Profile, field: str, value: object) -> Profile:
+    """The same person, having answered `field`."""
+    return Profile.model_validate({**profile.model_dump(), field: value})
+
+
+def sent_back(question: dict) -> list[object]:
+    """Every answer a person may send back to a question (for a several-choice one, every list of choices)."""
+    values = [v["value"] for v in question["values"]]
+    if not question["multiple"]:
+        return values
+    return [list(chosen) for size in range(len(values) + 1) for chosen in itertools.combinations(values, size)]
+
+
+def assert_each_question_settles_what_it_names(recommender, profile: Profile) -> list[dict]:
+    """Each question's answers settle exactly the services it names; the others stay as they were."""
+    before = verdicts(recommender, profile)
+    questions = recommender.follow_up_questions(profile, TODAY, "en")
+    for question in questions:
+        settled: set[str] = set()
+        for value in sent_back(question):
+            after = verdicts(recommender, answered(profile, question["field"], value))
+            assert all(after[s] == before[s] for s in before if before[s] != "possible"), "an answer only settles what was possible"
+            settled |= {s for s in before if before[s] == "possible" and after[s] != "possible"}
+        assert settled == set(question["services"]), question["field"]
+    counts = [len(q["services"]) for q in questions]
+    assert counts == sorted(counts, reverse=True), "most decisive first"
+    return questions
+
+
+PROFILES = [
+    person(age=45, status="employee", education_level="level4", goals=("change_career",)),
+    person(age=19, status="job_seeker", education_level="none"),
+    person(age=64, status="employee", education_level="level3"),
+    person(age=63, status="inactive", education_level="level5"),
+    person(age=27, status="job_seeker", disability="recognised", education_level="none"),
+    person(age=28, status="job_seeker", region="01", education_level="level4"),
+    person(age=20, status="inactive", education_level="level3"),
+    person(age=35, status="job_seeker", education_level="level7"),
+]
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: f"{p.age}-{p.status}-{p.disability}")
+def test_each_question_settles_exactly_the_services_it_names(recommender, profile):
+    assert_each_question_settles_what_it_names(recommender, profile)
+
+
+def test_some_people_are_asked_something(recommender):
+    assert any(recommender.follow_up_questions(profile, TODAY, "en") for profile in PROFILES)
+
+
+def test_a_person_whose_answers_already_decide_is_asked_nothing(recommender):
+    profile = person(age=45, status="employee", education_level="level4")
+    for _ in range(len(OPTIONAL_FIELDS)):  # answer whatever is asked, until nothing is
+        questions = recommender.follow_up_questions(profile, TODAY, "en")
+        if not questions:
+            break
+        profile = answered(profile, questions[0]["field"], sent_back(questions[0])[0])
+    assert recommender.follow_up_questions(profile, TODAY, "en") == []
+    assert recommender.recommend(profile, TODAY, "en")["follow_up_questions"] == []
+
+
+def test_a_fact_is_never_asked_where_it_means_nothing(recommender):
+    for status, disability in itertools.product(STATUSES, DISABILITIES):
+        for age, level in ((17, "none"), (30, "level4"), (50, "level7")):
+            fields = {q["field"] for q in recommender.follow_up_questions(person(age=age, status=status, disability=disability, education_level=level), TODAY, "en")}
+            if status not in ("employee", "job_seeker"):
+                assert "executive" not in fields
+            if disability != "recognised":
+                assert "recognition" not in fields
+            if status != "employee":
+                assert not {"contract", "seniority"} & fields
+
+
+def test_questions_come_in_the_answers_language_with_every_value_labelled(recommender):
+    profile = person(age=35, status="job_seeker", education_level="level7")
+    french, english = (recommender.follow_up_questions(profile, TODAY, lang) for lang in ("fr", "en"))
+    assert [q["field"] for q in french] == [q["field"] for q in english] and french
+    for fr, en in zip(french, english):
+        assert fr["question"] != en["question"] and fr["question"].endswith("\u00a0?")
+        assert [v["value"] for v in fr["values"]] == [v["value"] for v in en["values"]]
+        assert all(v["label"] for v in fr["values"])
+
+
+def test_every_optional_fact_has_a_question_labelling_each_of_its_values():
+    assert question_problems() == []
+    assert set(QUESTIONS) == set(OPTIONAL_FIELDS)
+
+
+FACT_RULE = """
+service: {service}
+versions:
+  - legal_basis: [{{ref: test rule}}]
+    last_verified: 2026-11-23
+    source: {{name: test rule}}
+    eligible_when:
+      all:
+        - field: status
+          in: [employee]
+          holds: {{fr: salarié, en: employee}}
+          fails: {{fr: pas salarié, en: not an employee}}
+        - any:
+            - field: contract
+              in: [cdi]
+              holds: {{fr: en CDI, en: on a CDI}}
+              fails: {{fr: pas en CDI, en: not on a CDI}}
+              unknown: {{fr: contrat à vérifier, en: contract to check}}
+            - field: benefits
+              in: [rsa]
+              holds: {{fr: au RSA, en: receives the RSA}}
+              fails: {{fr: pas au RSA, en: no RSA}}
+              unknown: {{fr: RSA à vérifier, en: RSA to check}}
+examples:
+  - profile: {{age: 30, status: employee, region: "11", disability: none, education_level: none}}
+    expect: possible
+  - profile: {{age: 30, status: pupil, region: "11", disability: none, education_level: none}}
+    expect: ineligible
+"""
+
+
+@pytest.fixture(scope="module")
+def fact_rules(tmp_path_factory):
+    """The shipped catalogue and rules, with Transitions Pro's rule replaced by one that reads two facts."""
+    copy = tmp_path_factory.mktemp("facts")
+    shutil.copytree(ROOT / "rules", copy / "rules")
+    shutil.copytree(ROOT / "data", copy / "data")
+    (copy / "rules" / "transitions-pro.yaml").write_text(FACT_RULE.format(service="transitions-pro"))
+    return create_app({"TESTING": True, "RULES_DIR": copy / "rules", "DATA_DIR": copy / "data"}).extensions["pathways"]
+
+
+def test_a_rule_reading_two_facts_asks_both_and_each_answer_settles_it(fact_rules):
+    profile = person(age=40, status="employee", education_level=EDUCATION_LEVELS[2])
+    questions = {q["field"]: q for q in assert_each_question_settles_what_it_names(fact_rules, profile)}
+    assert "transitions-pro" in questions["contract"]["services"] and "transitions-pro" in questions["benefits"]["services"]
+    assert questions["benefits"]["multiple"] and not questions["contract"]["multiple"]
+    after = verdicts(fact_rules, answered(profile, "contract", "cdi"))
+    assert after["transitions-pro"] == "eligible"
+    assert "transitions-pro" not in {s for q in fact_rules.follow_up_questions(answered(profile, "contract", "cdi"), TODAY, "en") for s in q["services"]}
+    assert verdicts(fact_rules, answered(answered(profile, "contract", "cdd"), "benefits", []))["transitions-pro"] == "ineligible"
+
+
+def test_a_several_choice_fact_holds_when_any_listed_choice_is_chosen(fact_rules):
+    profile = person(age=40, status="employee", contract="cdd")
+    assert verdicts(fact_rules, answered(profile, "benefits", ["aah", "rsa"]))["transitions-pro"] == "eligible"
+    assert verdicts(fact_rules, answered(profile, "benefits", ["aah"]))["transitions-pro"] == "ineligible"
