@@ -45,7 +45,26 @@ class Outcome:
     unknowns: list[Text] = dc_field(default_factory=list)
 
 
-class FieldTest(Frozen):
+class Node(Frozen):
+    """What every condition does with a profile: its value, and its value explained.
+
+    `outcome` explains the condition from its field tests' values, taken in the order of the file (the order of
+    `leaves`): from a profile here, from a class of answers when the decision tables are made."""
+
+    def explain(self, profile: Profile) -> Outcome:
+        """The condition's value for a profile, with the texts that explain it."""
+        return self.outcome(iter([leaf.value(profile) for leaf in self.leaves()]))
+
+    def outcome(self, values: Iterator[int]) -> Outcome:
+        """The condition explained, its field tests taking the next `values` in turn."""
+        raise NotImplementedError
+
+    def leaves(self) -> Iterator[FieldTest]:
+        """The field tests below, in the order of the file."""
+        raise NotImplementedError
+
+
+class FieldTest(Node):
     """A test on one answer: `age` between `min` and `max`, or any other field `in` a list."""
 
     field: str
@@ -120,9 +139,9 @@ class FieldTest(Frozen):
             return UNKNOWN
         return YES if answer in self._accepts else NO
 
-    def explain(self, profile: Profile) -> Outcome:
-        """The value with this test's own text."""
-        value = self.value(profile)
+    def outcome(self, values: Iterator[int]) -> Outcome:
+        """The next value (this test's), with this test's own text."""
+        value = next(values)
         if value == YES:
             return Outcome(YES, holds=[self.holds])
         if value == NO:
@@ -134,7 +153,7 @@ class FieldTest(Frozen):
         yield self
 
 
-class Confirm(Frozen):
+class Confirm(Node):
     """A fact no question settles (experience related to a diploma...): always to confirm."""
 
     confirm: Text
@@ -144,7 +163,7 @@ class Confirm(Frozen):
         """Always UNKNOWN: the answers cannot decide."""
         return UNKNOWN
 
-    def explain(self, profile: Profile) -> Outcome:
+    def outcome(self, values: Iterator[int]) -> Outcome:
         """The fact to confirm."""
         return Outcome(UNKNOWN, unknowns=[self.confirm])
 
@@ -153,7 +172,7 @@ class Confirm(Frozen):
         return iter(())
 
 
-class AllOf(Frozen):
+class AllOf(Node):
     """Every condition must hold."""
 
     all: tuple["Condition", ...] = Field(min_length=1)
@@ -162,9 +181,9 @@ class AllOf(Frozen):
         """The weakest of the parts."""
         return min(part.value(profile) for part in self.all)
 
-    def explain(self, profile: Profile) -> Outcome:
+    def outcome(self, values: Iterator[int]) -> Outcome:
         """Failures explain a NO; open questions and what held explain the rest."""
-        parts = [part.explain(profile) for part in self.all]
+        parts = [part.outcome(values) for part in self.all]
         value = min(part.value for part in parts)
         if value == NO:
             return Outcome(NO, fails=[f for p in parts if p.value == NO for f in p.fails])
@@ -180,7 +199,7 @@ class AllOf(Frozen):
             yield from part.leaves()
 
 
-class AnyOf(Frozen):
+class AnyOf(Node):
     """At least one condition must hold."""
 
     any: tuple["Condition", ...] = Field(min_length=1)
@@ -189,9 +208,9 @@ class AnyOf(Frozen):
         """The strongest of the parts."""
         return max(part.value(profile) for part in self.any)
 
-    def explain(self, profile: Profile) -> Outcome:
+    def outcome(self, values: Iterator[int]) -> Outcome:
         """What held explains a YES; every failure explains a NO."""
-        parts = [part.explain(profile) for part in self.any]
+        parts = [part.outcome(values) for part in self.any]
         value = max(part.value for part in parts)
         if value == YES:
             return Outcome(YES, holds=[h for p in parts if p.value == YES for h in p.holds])
@@ -205,7 +224,7 @@ class AnyOf(Frozen):
             yield from part.leaves()
 
 
-class NotOf(Frozen):
+class NotOf(Node):
     """The condition must not hold; its `holds` text then explains the failure."""
 
     not_: "Condition" = Field(alias="not")
@@ -215,9 +234,9 @@ class NotOf(Frozen):
         """YES and NO swap; UNKNOWN stays."""
         return YES - self.not_.value(profile)
 
-    def explain(self, profile: Profile) -> Outcome:
+    def outcome(self, values: Iterator[int]) -> Outcome:
         """A failure of the inner part is why this holds, and the other way round."""
-        inner = self.not_.explain(profile)
+        inner = self.not_.outcome(values)
         if inner.value == YES:
             return Outcome(NO, fails=[(text, self.change) for text in inner.holds])
         if inner.value == NO:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .conditions import NO, UNKNOWN, YES
+from .conditions import NO, UNKNOWN, YES, Outcome
 from .profile import Profile
 from .rules import Eligibility, RuleVersion, ServiceRules
 from .texts import Text
@@ -41,7 +41,11 @@ def not_in_force(rules: ServiceRules) -> Decision:
 
 def decide_version(rules: ServiceRules, version: RuleVersion, profile: Profile) -> Decision:
     """One version's verdict for a profile, with its explanations."""
-    outcome = version.eligible_when.explain(profile)
+    return decision_of(rules, version, version.eligible_when.explain(profile))
+
+
+def decision_of(rules: ServiceRules, version: RuleVersion, outcome: Outcome) -> Decision:
+    """A version's evaluated condition as a decision: verdict and reasons, each reason once."""
     return Decision(
         service_id=rules.service,
         eligibility=VERDICT[outcome.value],

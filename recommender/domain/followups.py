@@ -36,10 +36,15 @@ def follow_ups(tables: DecisionTables, profile: Profile, day: dt.date, found: De
     open_ = np.flatnonzero((found.verdicts == UNKNOWN) & (masks != 0)).tolist()
     if not open_:
         return []
+    # A bit is set only where its fact is unanswered (tables._settling): what is left is whether it means something.
+    open_masks = [int(masks[position]) for position in open_]
+    union = 0
+    for mask in open_masks:
+        union |= mask
     core = {name: getattr(profile, name) for name in CORE_FIELDS}
-    asked = [(bit, name) for bit, name in enumerate(OPTIONAL_FIELDS) if getattr(profile, name) is None and applies(name, core)]
-    settled = {name: tuple(found.services[p] for p in open_ if int(masks[p]) >> bit & 1) for bit, name in asked}
-    order = sorted((name for name in settled if settled[name]), key=lambda name: (-len(settled[name]), OPTIONAL_FIELDS.index(name)))
+    settled = {name: tuple(found.services[p] for p, mask in zip(open_, open_masks) if mask >> bit & 1)
+               for bit, name in enumerate(OPTIONAL_FIELDS) if union >> bit & 1 and applies(name, core)}
+    order = sorted(settled, key=lambda name: (-len(settled[name]), OPTIONAL_FIELDS.index(name)))
     return [FollowUp(name, settled[name]) for name in order]
 
 

@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .conditions import UNKNOWN
-from .eligibility import CODE, Decision, decide_version, not_in_force
+from .conditions import NO, UNKNOWN, YES
+from .eligibility import CODE, Decision, decision_of, not_in_force
 from .profile import APPLIES_WHEN, OPTIONAL_FIELDS, Profile
 from .rules import RuleBook, RuleVersion, ServiceRules
 from .values import FIELD_ANSWERS, Answer, answer_classes, fields_read, leaves_with_polarity
@@ -156,9 +156,15 @@ class DecisionTables:
             self.decisions.append(not_in_force(rules))
             yield len(self.decisions) - 1
             return
+        condition = column.version.eligible_when
+        where = {name: i for i, name in enumerate(column.fields)}
+        # Each test's value in each class of its field (class 0 of an optional field is "not answered").
+        tests = [(where[leaf.field], [UNKNOWN if members[0] is None else YES if members[0] in leaf.accepts else NO
+                                      for members in column.classes[where[leaf.field]]]) for leaf in condition.leaves()]
         known: dict[tuple[object, ...], int] = {}
-        for profile, _ in column.cases():
-            decision = decide_version(rules, column.version, profile)
+        for codes in itertools.product(*(range(len(classes)) for classes in column.classes)):
+            outcome = condition.outcome(iter([values[codes[field]] for field, values in tests]))
+            decision = decision_of(rules, column.version, outcome)
             key = (decision.eligibility, decision.why, decision.to_confirm, decision.why_not, decision.would_change)
             if key not in known:
                 known[key] = len(self.decisions)

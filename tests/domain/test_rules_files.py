@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from recommender.domain.analysis import representative_profiles
-from recommender.domain.eligibility import verdict
+from recommender.domain.eligibility import VERDICT, verdict
 from recommender.domain.rules import ServiceRules
 from recommender.settings import ROOT
 from recommender.domain.sourcefile import load_yaml
@@ -44,9 +44,16 @@ def test_every_catalogue_service_has_a_rule_file(recommender):
 
 
 def test_every_outcome_a_rule_can_give_has_a_worked_example(recommender):
-    book = recommender.knowledge.rules
-    profiles = representative_profiles(book)
-    for rules in book.services.values():
-        possible = {verdict(rules, p, TODAY) for p, _ in profiles}
-        shown = {e.expect for e in rules.examples if (e.as_of or TODAY) == TODAY or rules.version_on(e.as_of or TODAY) is rules.version_on(TODAY)}
+    tables = recommender.knowledge.tables
+    for index, column in enumerate(tables.columns):
+        rules = tables.rules[column.service]
+        if column.version is None or column.version is not rules.version_on(TODAY):
+            continue
+        # Every class of answers the version tells apart, the optional facts' answers included.
+        possible = {VERDICT[int(code)] for (_, real), code in zip(column.cases(), tables.column_verdicts(index)) if real}
+        shown = {e.expect for e in rules.examples if rules.version_on(e.as_of or TODAY) is column.version}
         assert possible <= shown, f"{rules.service}: outcomes {sorted(possible - shown)} have no worked example"
+
+
+def test_representative_profiles_stand_for_the_whole_core_answer_space(recommender):
+    assert sum(weight for _, weight in representative_profiles(recommender.knowledge.rules)) == 260_064
