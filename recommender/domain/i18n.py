@@ -8,10 +8,11 @@ filled after translation, as gettext does.
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
+
+from .memo import cached
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "translations"
 _directory = DEFAULT_DIRECTORY
@@ -30,10 +31,12 @@ def N_(text: str) -> str:
     return text
 
 
-@cache
-def catalogue(lang: str) -> NullTranslations:
+def _catalogue(lang: str) -> NullTranslations:
     """The compiled catalogue of one language (the source texts themselves when there is none)."""
     return Translations.load(str(_directory), [lang])
+
+
+catalogue = cached("catalogue", _catalogue)
 
 
 def translate(lang: str, text: str, **params: object) -> str:

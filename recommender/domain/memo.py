@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, TypeVar
+from functools import _lru_cache_wrapper, lru_cache
+from typing import TypeVar
 
-Function = TypeVar("Function", bound=Callable[..., Any])
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class Cache:
 
 
 CACHES: dict[str, Cache] = {
+    "catalogue": Cache(16, "each language's compiled gettext catalogue, read from disk once (i18n.py)"),
     "recommendation": Cache(65_536, "a recommendation's text, steps and contact, by decision, operator, region and "
                                     "language: rendering them is most of an answer's cost, and people share decisions"),
     "refusal": Cache(65_536, "a refusal's texts, by decision and language, for the same reason"),
@@ -38,7 +39,7 @@ CACHES: dict[str, Cache] = {
 }
 
 
-def cached(name: str, function: Function, size: int | None = None) -> Function:
+def cached(name: str, function: Callable[..., Result], size: int | None = None) -> _lru_cache_wrapper[Result]:
     """`function` with the cache `name` of CACHES (its size overridden by `size` when given)."""
     cache = CACHES[name]
-    return lru_cache(maxsize=cache.size if size is None else size)(function)  # type: ignore[return-value]
+    return lru_cache(maxsize=cache.size if size is None else size)(function)
