@@ -18,7 +18,8 @@ SERVICE_FILES = sorted((ROOT / "data" / "services").glob("*.yaml"))
 REQUIRED_IDS = (
     "cep cpf vae bilan-competences mission-locale cej france-travail cap-emploi apec transitions-pro rqth cio suio "
     "handicap-etudiant mon-orientation-en-ligne parcoursup reviens-te-former e2c epide sma service-civique carif-oref "
-    "cite-des-metiers"
+    "cite-des-metiers info-jeunes mon-master enseignant-referent cma-cci formation-continue-universite smv agefiph ladom "
+    "periode-reconversion demission-reconversion agir hope"
 ).split()
 
 
