@@ -68,9 +68,9 @@ def test_rule_for_an_unknown_service_is_refused(copy):
 
 
 def test_rule_naming_a_service_missing_from_the_catalogue_is_refused(copy):
-    break_file(copy / "rules" / "cep.yaml", "service: cep", "service: ghost")
+    line = break_file(copy / "rules" / "cep.yaml", "service: cep", "service: ghost")
     message = refusal(copy)
-    assert "cep.yaml:3:" in message and "unknown service id 'ghost'" in message
+    assert f"cep.yaml:{line}:" in message and "unknown service id 'ghost'" in message
 
 
 def test_yaml_syntax_error_names_the_line(copy):

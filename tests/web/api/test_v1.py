@@ -31,7 +31,7 @@ def test_answer_carries_profile_date_versions_and_explained_recommendations(clie
         assert item["why_not"], f"{item['id']} refused without a reason"
     ids = {r["id"] for r in recommendations}
     assert {"mission-locale", "cej"} <= ids
-    assert "sma" in {n["id"] for n in answer["not_eligible"]}
+    assert "transitions-pro" in {n["id"] for n in answer["not_eligible"]}
 
 
 def test_answer_is_in_the_requested_language(client):
