@@ -2,7 +2,8 @@
 "possible" service for this person on this day, most decisive first.
 
 Derived from the rules themselves: the decision tables know, for every class of answers, which unanswered facts
-have an answer that turns the decision into "eligible" or "ineligible" (tables._settling); a request only reads it.
+(or pairs of facts) have an answer that turns the decision into "eligible" or "ineligible" (settling.py); a
+request only reads it.
 """
 
 from __future__ import annotations
@@ -17,35 +18,59 @@ from .conditions import UNKNOWN
 from .facts import QUESTIONS
 from .memo import cached
 from .profile import CORE_FIELDS, OPTIONAL_FIELDS, Profile, applies
+from .settling import PAIRS
 from .tables import Decided, DecisionTables
 
 
 @dataclass(frozen=True)
 class FollowUp:
-    """An unanswered fact, and the possible services some answer to it would settle (catalogue id order)."""
+    """An unanswered fact, and the possible services its answer would settle (catalogue id order): alone, or together
+    with the facts in `together_with` (some services need two answers at once)."""
 
     field: str
     services: tuple[str, ...]
+    together_with: tuple[str, ...] = ()
+    alone: int = 0  # how many of `services` its answer settles alone
 
 
 def follow_ups(tables: DecisionTables, profile: Profile, day: dt.date, found: Decided | None = None) -> list[FollowUp]:
-    """The facts worth asking this person, most decisive (most services settled) first; none when every answer that
-    matters is given. `found` is the profile's decisions on `day`, when the caller already has them."""
+    """The facts worth asking this person, most decisive first (most services settled alone, then jointly); none when
+    every answer that matters is given. `found` is the profile's decisions on `day`, when the caller already has them."""
     found = found or tables.decided(profile, day)
-    masks = tables.settles[found.slots]
-    open_ = np.flatnonzero((found.verdicts == UNKNOWN) & (masks != 0)).tolist()
+    alone, joint = tables.settles[found.slots], tables.settles_jointly[found.slots]
+    open_ = np.flatnonzero((found.verdicts == UNKNOWN) & ((alone != 0) | (joint != 0))).tolist()
     if not open_:
         return []
-    # A bit is set only where its fact is unanswered (tables._settling): what is left is whether it means something.
-    open_masks = [int(masks[position]) for position in open_]
-    union = 0
-    for mask in open_masks:
-        union |= mask
     core = {name: getattr(profile, name) for name in CORE_FIELDS}
-    settled = {name: tuple(found.services[p] for p, mask in zip(open_, open_masks) if mask >> bit & 1)
-               for bit, name in enumerate(OPTIONAL_FIELDS) if union >> bit & 1 and applies(name, core)}
-    order = sorted(settled, key=lambda name: (-len(settled[name]), OPTIONAL_FIELDS.index(name)))
-    return [FollowUp(name, settled[name]) for name in order]
+    meaningful = [applies(name, core) for name in OPTIONAL_FIELDS]  # the bits are set only for unanswered facts
+    by_fact: dict[int, tuple[list[int], list[int], set[int]]] = {}  # fact -> (settled alone, jointly, partners)
+    for position in open_:
+        for bit in _bits(int(alone[position])):
+            if meaningful[bit]:
+                by_fact.setdefault(bit, ([], [], set()))[0].append(position)
+        for pair in _bits(int(joint[position])):
+            first, second = PAIRS[pair]
+            if meaningful[first] and meaningful[second]:
+                for fact, partner in ((first, second), (second, first)):
+                    entry = by_fact.setdefault(fact, ([], [], set()))
+                    entry[1].append(position)
+                    entry[2].add(partner)
+    return _ordered(by_fact, found.services)
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the bits set in `mask`."""
+    return [bit for bit in range(mask.bit_length()) if mask >> bit & 1]
+
+
+def _ordered(by_fact: dict[int, tuple[list[int], list[int], set[int]]], services: tuple[str, ...]) -> list[FollowUp]:
+    """The follow-ups, most services settled alone first, then most settled jointly, then in the profile's order."""
+    items = []
+    for bit, (solo, paired, partners) in by_fact.items():
+        settled = sorted(set(solo) | set(paired))
+        items.append(FollowUp(OPTIONAL_FIELDS[bit], tuple(services[p] for p in settled),
+                              tuple(OPTIONAL_FIELDS[p] for p in sorted(partners)), len(set(solo))))
+    return sorted(items, key=lambda item: (-item.alone, -len(item.services), OPTIONAL_FIELDS.index(item.field)))
 
 
 def _question(field: str, lang: str) -> dict[str, Any]:
@@ -61,5 +86,7 @@ def follow_up_questions(tables: DecisionTables, profile: Profile, day: dt.date, 
                         found: Decided | None = None) -> list[dict[str, Any]]:
     """The follow-up questions for a person, as plain data in `lang`, most decisive first: each with its `field`
     (the profile field to send back), `question`, `multiple` (several values may be chosen: send a list), the
-    allowed `values` with their `label`, and the ids of the `services` that an answer would settle."""
-    return [{**_questions(item.field, lang), "services": list(item.services)} for item in follow_ups(tables, profile, day, found)]
+    allowed `values` with their `label`, the ids of the `services` that an answer would settle, and the fields that
+    must be answered with it for some of them (`together_with`, empty when its answer settles them alone)."""
+    return [{**_questions(item.field, lang), "services": list(item.services), "together_with": list(item.together_with)}
+            for item in follow_ups(tables, profile, day, found)]

@@ -24,8 +24,9 @@ import numpy.typing as npt
 
 from .conditions import NO, UNKNOWN, YES
 from .eligibility import CODE, Decision, decision_of, not_in_force
-from .profile import APPLIES_WHEN, OPTIONAL_FIELDS, Profile
+from .profile import APPLIES_WHEN, Profile
 from .rules import RuleBook, RuleVersion, ServiceRules
+from .settling import settling
 from .values import FIELD_ANSWERS, Answer, answer_classes, fields_read, leaves_with_polarity
 
 # A version whose tests split the answers into more combinations than this is refused at load: its table would
@@ -148,7 +149,9 @@ class DecisionTables:
         self._row_base = base
         self.table = np.array(numbers, dtype=np.int64)
         self.verdicts = np.array([CODE[d.eligibility] for d in self.decisions], dtype=np.int8)
-        self.settles = np.concatenate([_settling(c, self.column_verdicts(i)) for i, c in enumerate(self.columns)])
+        masks = [settling(c.fields, [len(k) for k in c.classes], self.column_verdicts(i)) for i, c in enumerate(self.columns)]
+        self.settles = np.concatenate([alone for alone, _ in masks])  # see settling.py
+        self.settles_jointly = np.concatenate([joint for _, joint in masks])
 
     def _decisions_of(self, column: Column, rules: ServiceRules) -> Iterator[int]:
         """The number of each slot's decision, made once; slots that decide alike share one."""
@@ -194,22 +197,6 @@ class DecisionTables:
         slots = self.slots(profile)[self.columns_on(day)]
         numbers = self.table[slots]
         return Decided(self.services, self.positions, self.verdicts[numbers], numbers, self.decisions, slots)
-
-
-def _settling(column: Column, verdicts: npt.NDArray[np.int8]) -> Ints:
-    """For each slot of a column, the optional facts (bit i: OPTIONAL_FIELDS[i]) whose answer would settle a possible
-    decision: the fact is unanswered there, and some answer to it gives YES or NO."""
-    shape = [len(classes) for classes in column.classes]
-    grid = verdicts.reshape(shape)
-    masks = np.zeros(shape, dtype=np.int64)
-    for axis, name in enumerate(column.fields):
-        if name in OPTIONAL_FIELDS:  # class 0 is "not answered" (values.answer_classes)
-            unanswered = grid.take(0, axis=axis)
-            settled = (grid.take(range(1, shape[axis]), axis=axis) != UNKNOWN).any(axis=axis) & (unanswered == UNKNOWN)
-            where: list[slice | int] = [slice(None)] * len(shape)
-            where[axis] = 0
-            masks[tuple(where)] |= np.where(settled, 1 << OPTIONAL_FIELDS.index(name), 0)
-    return masks.reshape(-1)
 
 
 def _periods(rules: list[ServiceRules]) -> tuple[list[dt.date], list[list[RuleVersion | None]]]:

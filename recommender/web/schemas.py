@@ -96,6 +96,7 @@ class FollowUpQuestion(Answer):
     multiple: bool = Field(description="Several values may be chosen: send the list of those chosen (an empty list: none).")
     values: list[FollowUpValue] = Field(min_length=2)
     services: list[str] = Field(min_length=1, description="The ids of the `possible` recommendations that an answer would make eligible or not.")
+    together_with: list[str] = Field(description="Fields to answer with this one for some of `services` (they need both answers); empty: this answer settles them alone.")
 
 
 class RecommendationAnswer(Answer):

@@ -35,19 +35,36 @@ def sent_back(question: dict) -> list[object]:
     return [list(chosen) for size in range(len(values) + 1) for chosen in itertools.combinations(values, size)]
 
 
+def settled_by(recommender, profile: Profile, before: dict[str, str], answers: dict[str, list]) -> set[str]:
+    """The possible services that some combination of these answers settles."""
+    found: set[str] = set()
+    for values in itertools.product(*answers.values()):
+        changed = profile
+        for field, value in zip(answers, values):
+            changed = answered(changed, field, value)
+        after = verdicts(recommender, changed)
+        assert all(after[s] == before[s] for s in before if before[s] != "possible"), "an answer only settles what was possible"
+        found |= {s for s in before if before[s] == "possible" and after[s] != "possible"}
+    return found
+
+
 def assert_each_question_settles_what_it_names(recommender, profile: Profile) -> list[dict]:
-    """Each question's answers settle exactly the services it names; the others stay as they were."""
+    """Each question's answer settles exactly the services it names: alone, or with the questions it names in
+    `together_with` (those they settle alone aside)."""
     before = verdicts(recommender, profile)
     questions = recommender.follow_up_questions(profile, TODAY, "en")
+    by_field = {q["field"]: q for q in questions}
+    settled_alone = []
     for question in questions:
-        settled: set[str] = set()
-        for value in sent_back(question):
-            after = verdicts(recommender, answered(profile, question["field"], value))
-            assert all(after[s] == before[s] for s in before if before[s] != "possible"), "an answer only settles what was possible"
-            settled |= {s for s in before if before[s] == "possible" and after[s] != "possible"}
-        assert settled == set(question["services"]), question["field"]
-    counts = [len(q["services"]) for q in questions]
-    assert counts == sorted(counts, reverse=True), "most decisive first"
+        field = question["field"]
+        expected = settled_by(recommender, profile, before, {field: sent_back(question)})
+        settled_alone.append(len(expected))
+        for partner in question["together_with"]:
+            assert field in by_field[partner]["together_with"], "joint questions name each other"
+            jointly = settled_by(recommender, profile, before, {field: sent_back(question), partner: sent_back(by_field[partner])})
+            expected |= jointly - settled_by(recommender, profile, before, {partner: sent_back(by_field[partner])})
+        assert expected == set(question["services"]), field
+    assert settled_alone == sorted(settled_alone, reverse=True), "most decisive first"
     return questions
 
 
@@ -123,11 +140,17 @@ versions:
           holds: {{fr: salarié, en: employee}}
           fails: {{fr: pas salarié, en: not an employee}}
         - any:
-            - field: contract
-              in: [cdi]
-              holds: {{fr: en CDI, en: on a CDI}}
-              fails: {{fr: pas en CDI, en: not on a CDI}}
-              unknown: {{fr: contrat à vérifier, en: contract to check}}
+            - all:
+                - field: contract
+                  in: [cdi]
+                  holds: {{fr: en CDI, en: on a CDI}}
+                  fails: {{fr: pas en CDI, en: not on a CDI}}
+                  unknown: {{fr: contrat à vérifier, en: contract to check}}
+                - field: seniority
+                  in: [24_months_12_with_employer]
+                  holds: {{fr: ancienneté suffisante, en: long enough}}
+                  fails: {{fr: ancienneté insuffisante, en: not long enough}}
+                  unknown: {{fr: ancienneté à vérifier, en: seniority to check}}
             - field: benefits
               in: [rsa]
               holds: {{fr: au RSA, en: receives the RSA}}
@@ -151,15 +174,22 @@ def fact_rules(tmp_path_factory):
     return create_app({"TESTING": True, "RULES_DIR": copy / "rules", "DATA_DIR": copy / "data"}).extensions["pathways"]
 
 
-def test_a_rule_reading_two_facts_asks_both_and_each_answer_settles_it(fact_rules):
+def test_a_rule_needing_two_answers_asks_both_together_and_one_that_settles_alone_first(fact_rules):
     profile = person(age=40, status="employee", education_level=EDUCATION_LEVELS[2])
-    questions = {q["field"]: q for q in assert_each_question_settles_what_it_names(fact_rules, profile)}
-    assert "transitions-pro" in questions["contract"]["services"] and "transitions-pro" in questions["benefits"]["services"]
-    assert questions["benefits"]["multiple"] and not questions["contract"]["multiple"]
-    after = verdicts(fact_rules, answered(profile, "contract", "cdi"))
-    assert after["transitions-pro"] == "eligible"
-    assert "transitions-pro" not in {s for q in fact_rules.follow_up_questions(answered(profile, "contract", "cdi"), TODAY, "en") for s in q["services"]}
-    assert verdicts(fact_rules, answered(answered(profile, "contract", "cdd"), "benefits", []))["transitions-pro"] == "ineligible"
+    questions = assert_each_question_settles_what_it_names(fact_rules, profile)
+    by_field = {q["field"]: q for q in questions}
+    fields = [q["field"] for q in questions]
+    assert "transitions-pro" in by_field["benefits"]["services"] and by_field["benefits"]["together_with"] == []  # alone
+    assert fields.index("benefits") < fields.index("contract") < fields.index("seniority")
+    assert by_field["contract"]["together_with"] == ["seniority"] and "transitions-pro" in by_field["contract"]["services"]
+    assert by_field["seniority"]["together_with"] == ["contract"]
+    assert by_field["benefits"]["multiple"] and not by_field["contract"]["multiple"]
+    on_cdi = answered(profile, "contract", "cdi")
+    assert verdicts(fact_rules, on_cdi)["transitions-pro"] == "possible"
+    seniority = {q["field"]: q for q in fact_rules.follow_up_questions(on_cdi, TODAY, "en")}["seniority"]
+    assert "transitions-pro" in seniority["services"] and seniority["together_with"] == []  # now it settles alone
+    assert verdicts(fact_rules, answered(on_cdi, "seniority", "24_months_12_with_employer"))["transitions-pro"] == "eligible"
+    assert verdicts(fact_rules, answered(answered(on_cdi, "seniority", "24_months"), "benefits", []))["transitions-pro"] == "ineligible"
 
 
 def test_a_several_choice_fact_holds_when_any_listed_choice_is_chosen(fact_rules):

@@ -34,18 +34,29 @@ def values(question: dict) -> list:
     return [list(c) for n in range(len(listed) + 1) for c in itertools.combinations(listed, n)]
 
 
+def settled(client, body: dict, before: dict[str, str], answers: dict[str, list]) -> set[str]:
+    """The possible services that some combination of these answers, sent back, settles."""
+    found = set()
+    for combination in itertools.product(*answers.values()):
+        after = verdicts(answer(client, {**body, **dict(zip(answers, combination))}))
+        found |= {s for s, v in before.items() if v == "possible" and after[s] != "possible"}
+    return found
+
+
 @pytest.mark.parametrize("person", PEOPLE, ids=lambda p: f"{p['age']}-{p['status']}")
 def test_sending_a_fact_back_settles_exactly_the_services_its_question_named(client, recommender, person):
     body = {**BASE, **person, "lang": "en"}
     first = answer(client, body)
     before = verdicts(first)
+    by_field = {q["field"]: q for q in first["follow_up_questions"]}
     for question in first["follow_up_questions"]:
         assert question["services"] and all(before[s] == "possible" for s in question["services"])
-        settled = set()
-        for value in values(question):
-            after = verdicts(answer(client, {**body, question["field"]: value}))
-            settled |= {s for s, v in before.items() if v == "possible" and after[s] != "possible"}
-        assert settled == set(question["services"]), question["field"]
+        expected = settled(client, body, before, {question["field"]: values(question)})
+        for partner in question["together_with"]:  # services that need both answers, beyond what the partner settles alone
+            partner_values = values(by_field[partner])
+            expected |= settled(client, body, before, {question["field"]: values(question), partner: partner_values}) - \
+                settled(client, body, before, {partner: partner_values})
+        assert expected == set(question["services"]), question["field"]
 
 
 def test_the_questions_are_those_of_the_domain_in_the_answers_language(client, recommender):
