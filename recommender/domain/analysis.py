@@ -199,7 +199,7 @@ def _check_facts(book: RuleBook, report: Report) -> None:
             for confirm in confirms(version.eligible_when):
                 left += 1
                 if confirm.unaskable is None:
-                    report.warnings.append(
+                    report.errors.append(
                         f"rules/{rules.service}.yaml (version {index + 1}): the confirm {confirm.confirm('en')[:70]!r}... names no "
                         f"fact: write it as a field test on the fact a follow-up question asks, or say why none can with `unaskable:`")
     report.facts.append(f"follow-up facts the rules test: {', '.join(n for n in OPTIONAL_FIELDS if n in tested) or 'none'}; "

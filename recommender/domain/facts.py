@@ -53,7 +53,6 @@ QUESTIONS: dict[str, Question] = {
         "cdi": N_("Permanent contract (CDI)"),
         "cdd": N_("Fixed-term contract (CDD)"),
         "interim": N_("Temporary agency work (intérim)"),
-        "other": N_("Another contract"),
     }),
     "seniority": Question(N_("How long have you worked as an employee, in all?"), {
         "under_24_months": N_("Less than 24 months"),

@@ -18,7 +18,7 @@ Lang = Literal["fr", "en"]
 Nationality = Literal["french", "eu", "other"]  # eu: another EU or EEA country, or Switzerland
 Recognition = Literal["rqth", "aah", "invalidity_pension", "other"]
 Benefit = Literal["rsa", "aah", "ass"]
-Contract = Literal["cdi", "cdd", "interim", "other"]
+Contract = Literal["cdi", "cdd", "interim"]
 Seniority = Literal["under_24_months", "24_months", "24_months_12_with_employer"]
 
 MIN_AGE, MAX_AGE = 14, 99
@@ -104,7 +104,7 @@ class Profile(BaseModel):
     recognition: tuple[Recognition, ...] | None = Field(
         default=None, description="With a recognised disability: which recognitions (RQTH, disability allowance AAH, invalidity pension, other).")
     benefits: tuple[Benefit, ...] | None = Field(default=None, description="Benefits received: RSA, AAH, ASS (empty: none).")
-    contract: Contract | None = Field(default=None, description="Employees: permanent (cdi), fixed-term (cdd), temping (interim) or other contract.")
+    contract: Contract | None = Field(default=None, description="Employees: permanent (cdi), fixed-term (cdd) or temping (interim) contract.")
     seniority: Seniority | None = Field(
         default=None, description="Employees: under 24 months as an employee; 24 months or more; 24 months or more including 12 with the current employer.")
     long_term_unemployed: bool | None = Field(default=None, strict=True, description="Job seekers: unemployed for 12 months or more.")

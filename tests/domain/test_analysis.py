@@ -122,3 +122,20 @@ def test_the_real_command_refuses_a_broken_file_and_exits_non_zero(copy):
     done = subprocess.run([str(flask), "--app", "recommender", "rules", "check"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert f"cep.yaml:{line}:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_confirm_that_names_no_fact_fails_the_check(copy):
+    path = copy / "rules" / "vae.yaml"
+    text = path.read_text()
+    reason = next(line for line in text.splitlines() if line.strip().startswith("unaskable:"))
+    path.write_text(text.replace(reason + "\n", "", 1))
+    app = create_app({"RULES_DIR": copy / "rules", "DATA_DIR": copy / "data"})
+    result = app.test_cli_runner().invoke(args=["rules", "check"])
+    assert result.exit_code == 1
+    assert "rules/vae.yaml (version 1): the confirm" in result.output and "names no fact" in result.output
+
+
+def test_the_check_reports_the_facts_the_rules_test_and_the_space_with_them(runner):
+    output = runner.invoke(args=["rules", "check"]).output
+    assert "with the optional answers (executive, retired, nationality" in output
+    assert "follow-up facts the rules test: executive, retired, nationality, recognition, contract, seniority" in output

@@ -178,9 +178,7 @@ def test_a_rule_needing_two_answers_asks_both_together_and_one_that_settles_alon
     profile = person(age=40, status="employee", education_level=EDUCATION_LEVELS[2])
     questions = assert_each_question_settles_what_it_names(fact_rules, profile)
     by_field = {q["field"]: q for q in questions}
-    fields = [q["field"] for q in questions]
     assert "transitions-pro" in by_field["benefits"]["services"] and by_field["benefits"]["together_with"] == []  # alone
-    assert fields.index("benefits") < fields.index("contract") < fields.index("seniority")
     assert by_field["contract"]["together_with"] == ["seniority"] and "transitions-pro" in by_field["contract"]["services"]
     assert by_field["seniority"]["together_with"] == ["contract"]
     assert by_field["benefits"]["multiple"] and not by_field["contract"]["multiple"]
@@ -196,3 +194,26 @@ def test_a_several_choice_fact_holds_when_any_listed_choice_is_chosen(fact_rules
     profile = person(age=40, status="employee", contract="cdd")
     assert verdicts(fact_rules, answered(profile, "benefits", ["aah", "rsa"]))["transitions-pro"] == "eligible"
     assert verdicts(fact_rules, answered(profile, "benefits", ["aah"]))["transitions-pro"] == "ineligible"
+
+
+def test_an_employee_changing_career_is_asked_contract_and_seniority_then_knows_about_transitions_pro(recommender):
+    profile = person(age=45, status="employee", education_level="level4", goals=("change_career",))
+    assert verdicts(recommender, profile)["transitions-pro"] == "possible"
+    by_field = {q["field"]: q for q in recommender.follow_up_questions(profile, TODAY, "en")}
+    assert "transitions-pro" in by_field["contract"]["services"] and by_field["contract"]["together_with"] == ["seniority"]
+    assert "transitions-pro" in by_field["seniority"]["services"] and by_field["seniority"]["together_with"] == ["contract"]
+    on_cdi = answered(profile, "contract", "cdi")
+    assert verdicts(recommender, answered(on_cdi, "seniority", "24_months_12_with_employer"))["transitions-pro"] == "eligible"
+    assert verdicts(recommender, answered(on_cdi, "seniority", "under_24_months"))["transitions-pro"] == "ineligible"
+
+
+def test_a_young_job_seeker_without_a_diploma_is_asked_nothing_about_work_or_retirement(recommender):
+    fields = {q["field"] for q in recommender.follow_up_questions(person(age=19, status="job_seeker", education_level="none"), TODAY, "en")}
+    assert not {"contract", "seniority", "executive", "retired", "recognition"} & fields
+
+
+def test_a_sixty_four_year_old_is_asked_whether_retired_which_settles_the_cpf(recommender):
+    profile = person(age=64, status="employee", education_level="level3")
+    retired = {q["field"]: q for q in recommender.follow_up_questions(profile, TODAY, "en")}["retired"]
+    assert "cpf" in retired["services"]
+    assert verdicts(recommender, answered(profile, "retired", True))["cpf"] == "ineligible"
