@@ -153,9 +153,9 @@ def _check_column(tables: DecisionTables, index: int, column: Column, report: Re
         return
     versions = tables.rules[column.service].versions
     where = f"rules/{column.service}.yaml (version {next(i for i, v in enumerate(versions) if v is column.version) + 1})"
-    verdicts = tables.column_verdicts(index)
-    cases = [profile for (profile, real), code in zip(column.cases(), verdicts) if real]
-    passing = [profile for (profile, real), code in zip(column.cases(), verdicts) if real and code != NO]
+    real = [(profile, code) for (profile, realisable), code in zip(column.cases(), tables.column_verdicts(index)) if realisable]
+    cases = [profile for profile, _ in real]
+    passing = [profile for profile, code in real if code != NO]
     if not passing:
         report.errors.append(f"{where}: the rule can never match: no profile is eligible or possible")
         return

@@ -117,15 +117,13 @@ class DecisionTables:
         self.positions = {service: position for position, service in enumerate(self.services)}
         self.columns: list[Column] = []
         self.starts, by_period = _periods(rules)
-        where: dict[tuple[str, dt.date | None], int] = {}
+        where: dict[tuple[str, dt.date | None], int] = {}  # (service, its version's first day; None: no version)
         for period in by_period:
             for r, version in zip(rules, period):
-                key = (r.service, None if version is None else version.valid_from or dt.date.min)
-                if key not in where:
-                    where[key] = len(self.columns)
+                if _key(r, version) not in where:
+                    where[_key(r, version)] = len(self.columns)
                     self.columns.append(compile_column(r, version))
-        self.period_columns = [np.array([where[(r.service, None if v is None else v.valid_from or dt.date.min)]
-                                         for r, v in zip(rules, period)], dtype=np.int64) for period in by_period]
+        self.period_columns = [np.array([where[_key(r, v)] for r, v in zip(rules, period)], dtype=np.int64) for period in by_period]
         self.fields = tuple(dict.fromkeys(name for column in self.columns for name in column.fields))
         self._rows = {name: {answer: row for row, answer in enumerate(FIELD_ANSWERS[name])} for name in self.fields}
         self._fill([self.rules[c.service] for c in self.columns])
@@ -197,6 +195,11 @@ class DecisionTables:
         slots = self.slots(profile)[self.columns_on(day)]
         numbers = self.table[slots]
         return Decided(self.services, self.positions, self.verdicts[numbers], numbers, self.decisions, slots)
+
+
+def _key(rules: ServiceRules, version: RuleVersion | None) -> tuple[str, dt.date | None]:
+    """What names a column: the service, and the first day of its version (versions never overlap)."""
+    return rules.service, None if version is None else version.valid_from or dt.date.min
 
 
 def _periods(rules: list[ServiceRules]) -> tuple[list[dt.date], list[list[RuleVersion | None]]]:
