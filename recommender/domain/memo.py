@@ -32,6 +32,9 @@ CACHES: dict[str, Cache] = {
     "fixed": Cache(16_384, "what an answer says of a service and its rule version whoever asks, by language"),
     "ranking": Cache(250_000, "services' places kept over all remembered rankings (see ranking.SimilarityRanker): people "
                               "share feature sets and candidate sets, and each pair is ranked once"),
+    "follow_ups": Cache(16_384, "a person's follow-up questions by language, by the facts that settle each of their services "
+                                "and the answers that make facts meaningful: people share them, and deriving them is a "
+                                "tenth of an answer's cost"),
     "question": Cache(256, "a follow-up question's text and answer labels, by fact and language (a few dozen in all): "
                            "every answer carries its questions"),
     "reason": Cache(4_096, "a ranking reason's wording, by position and the features it names (3 positions x pairs "

@@ -11,7 +11,7 @@ import numpy as np
 
 from .catalogue import Catalogue, Contact, Operator, Service, Step, fill, load_catalogue
 from .conditions import NO
-from .followups import follow_up_questions
+from .followups import Asker
 from .memo import cached
 from .profile import DEFAULT_LIMIT, LANGS, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
@@ -53,6 +53,7 @@ class Recommender:
         self._recommendation = cached("recommendation", self._rendered_recommendation)
         self._refusal = cached("refusal", self._rendered_refusal)
         self._fixed = cached("fixed", self._fixed_parts)
+        self.asker = Asker(knowledge.tables)
 
     def recommend(self, profile: Profile, as_of: dt.date, lang: str = "fr", limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
         """The answer: the `limit` best recommendations and the first `limit` services that do not fit, in `lang`,
@@ -69,12 +70,12 @@ class Recommender:
             "counts": {"recommendations": len(fitting), "not_eligible": len(refused)},
             "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, lang) for place, r in enumerate(ranked, 1)],
             "not_eligible": [self._refusal(numbers[position], lang).copy() for position in refused[:limit].tolist()],
-            "follow_up_questions": follow_up_questions(self.knowledge.tables, profile, as_of, lang, found),
+            "follow_up_questions": self.asker.questions(profile, as_of, lang, found),
         }
 
     def follow_up_questions(self, profile: Profile, as_of: dt.date, lang: str = "fr") -> list[dict[str, Any]]:
         """The questions worth asking this person next, as in an answer's `follow_up_questions` (see followups.py)."""
-        return follow_up_questions(self.knowledge.tables, profile, as_of, lang)
+        return self.asker.questions(profile, as_of, lang)
 
     def _placed(self, ranked: Ranked, rank: int, number: int, profile: Profile, lang: str) -> dict[str, Any]:
         """A recommendation at its place in the list: its rendering, with rank, score and ranking reason."""

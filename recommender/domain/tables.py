@@ -26,13 +26,14 @@ from .conditions import NO, UNKNOWN, YES
 from .eligibility import CODE, Decision, decision_of, not_in_force
 from .profile import APPLIES_WHEN, Profile
 from .rules import RuleBook, RuleVersion, ServiceRules
-from .settling import settling
+from .settling import PAIRS, settling
 from .values import FIELD_ANSWERS, Answer, answer_classes, fields_read, leaves_with_polarity
 
 # A version whose tests split the answers into more combinations than this is refused at load: its table would
 # take long to make and much memory, and so many cases cannot be reviewed; such a rule is better split in two.
 MAX_SLOTS = 100_000
 Ints = npt.NDArray[np.int64]
+Settles = tuple[tuple[int, ...], tuple[tuple[int, int], ...]]  # facts settling alone, pairs settling jointly (positions in OPTIONAL_FIELDS)
 
 
 class TooManyCases(ValueError):
@@ -147,9 +148,22 @@ class DecisionTables:
         self._row_base = base
         self.table = np.array(numbers, dtype=np.int64)
         self.verdicts = np.array([CODE[d.eligibility] for d in self.decisions], dtype=np.int8)
-        masks = [settling(c.fields, [len(k) for k in c.classes], self.column_verdicts(i)) for i, c in enumerate(self.columns)]
-        self.settles = np.concatenate([alone for alone, _ in masks])  # see settling.py
-        self.settles_jointly = np.concatenate([joint for _, joint in masks])
+        self._index_settling()
+
+    def _index_settling(self) -> None:
+        """Each slot's facts that settle its decision (settling.py), as the number of its distinct set of them: the
+        sets are few, and a request reads one number per service (0: nothing to ask)."""
+        self.settle_sets: list[Settles] = [((), ())]
+        known: dict[Settles, int] = {((), ()): 0}
+        ids: list[int] = []
+        for index, column in enumerate(self.columns):
+            alone, joint = settling(column.fields, [len(k) for k in column.classes], self.column_verdicts(index))
+            for solo, pairs in zip(alone.tolist(), joint.tolist()):
+                key = (_bits(solo), tuple(PAIRS[k] for k in _bits(pairs)))
+                ids.append(known.setdefault(key, len(known)))
+                if ids[-1] == len(self.settle_sets):
+                    self.settle_sets.append(key)
+        self.settle_ids = np.array(ids, dtype=np.int64)
 
     def _decisions_of(self, column: Column, rules: ServiceRules) -> Iterator[int]:
         """The number of each slot's decision, made once; slots that decide alike share one."""
@@ -195,6 +209,11 @@ class DecisionTables:
         slots = self.slots(profile)[self.columns_on(day)]
         numbers = self.table[slots]
         return Decided(self.services, self.positions, self.verdicts[numbers], numbers, self.decisions, slots)
+
+
+def _bits(mask: int) -> tuple[int, ...]:
+    """The positions of the bits set in `mask`."""
+    return tuple(bit for bit in range(mask.bit_length()) if mask >> bit & 1)
 
 
 def _key(rules: ServiceRules, version: RuleVersion | None) -> tuple[str, dt.date | None]:
