@@ -35,6 +35,8 @@ CACHES: dict[str, Cache] = {
     "follow_ups": Cache(16_384, "a person's follow-up questions by language, by the facts that settle each of their services "
                                 "and the answers that make facts meaningful: people share them, and deriving them is a "
                                 "tenth of an answer's cost"),
+    "operator": Cache(65_536, "which of a service's operators serves a person, by service and the answers an operator's "
+                              "`when` may test (most services have one operator and skip it)"),
     "question": Cache(256, "a follow-up question's text and answer labels, by fact and language (a few dozen in all): "
                            "every answer carries its questions"),
     "reason": Cache(4_096, "a ranking reason's wording, by position and the features it names (3 positions x pairs "

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .catalogue import Catalogue, Contact, Operator, Service, Step, fill, load_catalogue
+from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, fill, load_catalogue
 from .conditions import NO
 from .followups import Asker
 from .memo import cached
@@ -54,6 +54,7 @@ class Recommender:
         self._refusal = cached("refusal", self._rendered_refusal)
         self._fixed = cached("fixed", self._fixed_parts)
         self.asker = Asker(knowledge.tables)
+        self._operator = cached("operator", self._operator_of)
 
     def recommend(self, profile: Profile, as_of: dt.date, lang: str = "fr", limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
         """The answer: the `limit` best recommendations and the first `limit` services that do not fit, in `lang`,
@@ -63,12 +64,14 @@ class Recommender:
         refused = np.flatnonzero(found.verdicts == NO)
         ranked = self.ranker.rank(profile, [found.services[position] for position in fitting], limit)
         numbers = found.numbers.tolist()
+        matched = (profile.age, *(getattr(profile, name) for name in MATCHED))  # what chooses a service's operator
         return {
             "profile": profile.model_dump(mode="json"),
             "as_of": as_of.isoformat(),
             "versions": self.knowledge.versions,
             "counts": {"recommendations": len(fitting), "not_eligible": len(refused)},
-            "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, lang) for place, r in enumerate(ranked, 1)],
+            "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, lang)
+                                for place, r in enumerate(ranked, 1)],
             "not_eligible": [self._refusal(numbers[position], lang).copy() for position in refused[:limit].tolist()],
             "follow_up_questions": self.asker.questions(profile, as_of, lang, found),
         }
@@ -77,10 +80,10 @@ class Recommender:
         """The questions worth asking this person next, as in an answer's `follow_up_questions` (see followups.py)."""
         return self.asker.questions(profile, as_of, lang)
 
-    def _placed(self, ranked: Ranked, rank: int, number: int, profile: Profile, lang: str) -> dict[str, Any]:
+    def _placed(self, ranked: Ranked, rank: int, number: int, profile: Profile, matched: tuple[object, ...], lang: str) -> dict[str, Any]:
         """A recommendation at its place in the list: its rendering, with rank, score and ranking reason."""
         service = self.knowledge.catalogue.services[ranked.service_id]
-        operator = _operator_index(service, profile)
+        operator = 0 if len(service.operators) == 1 else self._operator(service.id, matched)
         region = profile.region if self._regional[service.id, operator] else None  # one rendering for all regions
         answer = self._recommendation(number, operator, region, lang).copy()
         answer["rank"], answer["score"] = rank, ranked.score
@@ -144,18 +147,21 @@ class Recommender:
         steps: tuple[Step, ...] = service.operators[operator].steps + service.next_steps
         return [{"text": fill(s.text(lang), region, lang), "url": fill(s.url, region, lang), "phone": s.phone} for s in steps]
 
+    def _operator_of(self, service_id: str, matched: tuple[object, ...]) -> int:
+        """The position of the first operator whose `when` matches answers `matched` (age, then MATCHED; the last one
+        matches everybody)."""
+        service = self.knowledge.catalogue.services[service_id]
+        answers: dict[str, Any] = dict(zip(("age", *MATCHED), matched))
+        profile = Profile.model_construct(**answers)
+        last = len(service.operators) - 1
+        return next(i for i, op in enumerate(service.operators) if i == last or op.when.matches(profile))
+
 
 def _names_region(service: Service, contact: Operator) -> bool:
     """Whether an operator's contact or steps (or the service's) hold `{region...}` placeholders."""
     texts = [contact.url, *(contact.name(lang) for lang in LANGS)]
     texts += [t for step in contact.steps + service.next_steps for t in (step.url, *(step.text(lang) for lang in LANGS))]
     return any("{" in text for text in texts if text)
-
-
-def _operator_index(service: Service, profile: Profile) -> int:
-    """The position of the first operator whose `when` matches the person (the last one matches everybody)."""
-    last = len(service.operators) - 1
-    return 0 if last == 0 else next(i for i, op in enumerate(service.operators) if i == last or op.when.matches(profile))
 
 
 def service_view(service: Service, lang: str) -> dict[str, Any]:
