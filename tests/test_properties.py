@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender.domain.eligibility import decide, verdict
-from recommender.domain.profile import DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, REGIONS, STATUSES, Profile
+from recommender.domain.profile import CHOICES, FIELD_VALUES, OPTIONAL_FIELDS, DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, REGIONS, STATUSES, Profile
 
 from .conftest import TODAY
 
@@ -23,6 +23,9 @@ ANSWERS = {
     "education_level": st.sampled_from(EDUCATION_LEVELS),
     "executive": st.none() | st.booleans(),
     "goals": st.lists(st.sampled_from(GOALS), max_size=3).map(tuple),
+    # The follow-up facts: unanswered, or any of their values (a list of choices for a several-choice one).
+    **{name: st.none() | (st.lists(st.sampled_from(CHOICES[name]), max_size=3).map(tuple) if name in CHOICES else st.sampled_from(FIELD_VALUES[name]))
+       for name in OPTIONAL_FIELDS if name != "executive"},
 }
 profiles = st.builds(Profile, **ANSWERS)
 days = st.dates(EARLIEST_AS_OF, TODAY)
