@@ -16,7 +16,7 @@ import numpy as np
 
 from .facts import QUESTIONS
 from .memo import cached
-from .profile import APPLIES_WHEN, OPTIONAL_FIELDS, Profile, applies
+from .profile import APPLIES_WHEN, LANGS, OPTIONAL_FIELDS, Profile, applies
 from .tables import Decided, DecisionTables
 
 
@@ -36,9 +36,14 @@ class Asker:
     from which facts mean something for the person, and remembered by those (people share them: see memo.CACHES)."""
 
     def __init__(self, tables: DecisionTables):
-        """Remember the tables; derivations are made on first use."""
+        """Remember the tables, and render every question in every language now (which reads the catalogues once,
+        before the first answer); derivations are made on first use."""
         self.tables = tables
         self._rendered = cached("follow_ups", self._rendered_questions)
+        self._question = cached("question", _question)
+        for field in QUESTIONS:
+            for lang in LANGS:
+                self._question(field, lang)
 
     def follow_ups(self, profile: Profile, day: dt.date, found: Decided | None = None) -> tuple[FollowUp, ...]:
         """The facts worth asking this person, most decisive first (most services settled alone, then jointly); none
@@ -56,7 +61,7 @@ class Asker:
 
     def _rendered_questions(self, ids: bytes, conditions: tuple[object, ...], lang: str) -> tuple[dict[str, Any], ...]:
         """The questions of `_derived`, rendered in `lang`."""
-        return tuple({**_questions(item.field, lang), "services": list(item.services), "together_with": list(item.together_with)}
+        return tuple({**self._question(item.field, lang), "services": list(item.services), "together_with": list(item.together_with)}
                      for item in self._derived(ids, conditions))
 
     def _derived(self, ids: bytes, conditions: tuple[object, ...]) -> tuple[FollowUp, ...]:
@@ -101,6 +106,3 @@ def _question(field: str, lang: str) -> dict[str, Any]:
     """A fact's question in `lang`, as plain data (without the services it settles)."""
     return QUESTIONS[field].rendered(field, lang)
 
-
-# Translated once per fact and language.
-_questions = cached("question", _question)
