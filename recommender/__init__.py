@@ -7,7 +7,7 @@ import gc
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from .web import api, embed, i18n, openapi, ops, questionnaire, ratelimit, security, stats
+from .web import api, embed, feedback, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 from . import cli
 from .storage import db, partners
 from .domain import i18n as domain_i18n
@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     db.init_app(app)
     partners.init_app(app)
+    feedback.init_app(app)
     security.init_app(app)
 
 

@@ -10,7 +10,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
-from ..storage import db, usage as storage
+from ..storage import db, retention as storage
 
 db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
 events_cli = AppGroup("events", help="Anonymous usage counts and feedback.")

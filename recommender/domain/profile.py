@@ -36,6 +36,9 @@ FIELD_VALUES: dict[str, tuple] = {
 }
 RULE_FIELDS = ("age",) + tuple(FIELD_VALUES)
 OPTIONAL_FIELDS = ("executive",)
+# Answers about health (and, as they are added, other answers of that kind): never stored, never sent to a partner's
+# page, and no stored or sent fact may depend on them (recommender/domain/privacy.py derives what follows).
+SENSITIVE_FIELDS = ("disability",)
 
 
 def whole_number(value: object) -> object:

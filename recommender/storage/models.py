@@ -2,8 +2,9 @@
 
 Privacy by design: no model here can hold an exact age, a disability, an IP address, a user
 agent, a cookie, free text or any identifier that follows a person across requests. Answers
-are stored only as coarse buckets (see `recommender.storage.usage.buckets`), with a day, never a time.
-Recommendations are not even stored one by one: only how many were served per day and bucket.
+are stored only as coarse buckets (`recommender.domain.privacy.Bucket`), with a day, never a time.
+Recommendations are not even stored one by one: only how many were served per day and bucket, and which services
+everyone of that bucket is offered (so that no count depends on a disability or any other answer that is not kept).
 Feedback rows have random UUIDs as keys so that they do not reveal the order of arrival.
 """
 
@@ -84,13 +85,13 @@ class UsageCount(CountKey, table=True):
 
 
 class ServiceCount(CountKey, table=True):
-    """How many times one service was shown and clicked for people of one bucket on one day."""
+    """How many people of one bucket were offered one service on one day, counting only services that the rules offer
+    to everyone of the bucket (recommender/domain/privacy.py): the count never depends on an answer that is not kept."""
 
     __tablename__ = "service_count"
 
     service_id: str = Field(max_length=64, primary_key=True)
     shown: int = 0
-    clicked: int = 0
 
 
 class Feedback(Buckets, table=True):

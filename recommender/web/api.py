@@ -10,11 +10,12 @@ from pydantic import Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from . import access, ratelimit
+from . import feedback as feedback_token
 from .context import context
 from .problems import HTTP_DETAILS, HTTP_TITLES, field_errors, problem
 from ..domain.profile import LANGS, Lang, Profile, RecommendationRequest
 from ..domain.recommendation import Recommender, service_view
-from ..storage.usage import record_event, record_feedback
+from ..storage.usage import NOT_KEPT, RECORDED, record_event
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON_TYPES = ("application/json",)
@@ -77,8 +78,10 @@ def recommendations() -> Response:
         fields = ", ".join(e["field"] for e in errors)
         return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
     profile = parsed.profile()
-    answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang, parsed.limit)
-    record_event(profile, [item["id"] for item in answer["recommendations"]], partner=context().partner_slug)  # coarse buckets only; never blocks
+    as_of = parsed.as_of or dt.date.today()
+    answer = recommender().recommend(profile, as_of, parsed.lang, parsed.limit)
+    record_event(profile, partner=context().partner_slug)  # coarse buckets only; never blocks
+    answer["feedback_token"] = feedback_token.issue(profile, as_of)
     return _json_response(answer)
 
 
@@ -87,6 +90,7 @@ class FeedbackRequest(Profile):
 
     service_id: str = Field(max_length=64, description="The recommended service the answer is about (an `id` from /services).")
     useful: bool = Field(strict=True, description="true: useful; false: not useful.")
+    token: str = Field(max_length=80, description="The `feedback_token` of the recommendations answer (valid for an hour).")
     lang: Lang = "fr"
 
 
@@ -112,10 +116,16 @@ def feedback() -> Response:
         errors = [{"field": "service_id", "code": "unknown_value", "detail": detail, "allowed": known, "received": parsed.service_id}]
         return problem(422, title, _t(lang, "Champs à corriger : service_id.", "Fields to correct: service_id."), "invalid-feedback", errors=errors)
     profile = Profile.model_validate(parsed.model_dump(include=set(Profile.model_fields)))
-    recorded = record_feedback(profile, parsed.service_id, parsed.useful, partner=context().partner_slug)
-    answer = {"recorded": recorded}
-    if not recorded:
-        answer["detail"] = _t(lang, "Merci ! Votre avis n'a pas pu être conservé pour le moment.", "Thank you! Your answer could not be kept for the moment.")
+    try:
+        outcome = feedback_token.take(profile, parsed.service_id, parsed.useful, parsed.token, partner=context().partner_slug)
+    except feedback_token.BadToken as error:
+        errors = [{"field": "token", "code": "invalid", "detail": str(error), "received": parsed.token}]
+        return problem(422, title, _t(lang, "Champs à corriger : token.", "Fields to correct: token."), "invalid-feedback", errors=errors)
+    answer = {"recorded": outcome == RECORDED}
+    if outcome == NOT_KEPT:
+        answer["detail"] = _t(lang, "Avis non conservé : savoir que ce service vous a été proposé pourrait révéler une réponse que nous ne gardons jamais.", "Answer not kept: knowing that this service was suggested could reveal an answer that we never keep.")
+    elif outcome != RECORDED:
+        answer["detail"] = _t(lang, "Votre avis n'a pas pu être enregistré pour le moment ; réessayez plus tard.", "Your answer could not be recorded for the moment; please try again later.")
     return _json_response(answer, 202)
 
 

@@ -109,8 +109,8 @@ def _this_address(**changes) -> dict:
 
 
 def _problem_page(slug: str | None, code: int, title: str, message: str) -> Response:
-    """A page explaining why there is no widget; any page may show it, so the webmaster sees it where it goes wrong."""
-    allow_framing_by("*")
+    """A page explaining why there is no widget: framed by no other site (who would frame an unknown partner's page?
+    a clickjacking page); the webmaster reads it by opening the frame's address."""
     context().here = (request.endpoint, _this_address(partner=slug))  # its language switch stays on this address
     response = questionnaire.render("errors/error.html", status=code, code=code, title=title, message=message, back=None)
     response.headers["Cache-Control"] = "no-store"

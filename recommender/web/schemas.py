@@ -90,6 +90,7 @@ class RecommendationAnswer(Answer):
     counts: Counts = Field(description="How many services fit and how many do not, in all (the lists stop at `limit`).")
     recommendations: list[RecommendationOut]
     not_eligible: list[RefusalOut]
+    feedback_token: str = Field(description="Send it back with POST /api/v1/feedback (valid for an hour): it proves these answers got these recommendations.")
 
 
 class AudienceOut(Answer):

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from recommender import create_app
-from recommender.storage import db
-from recommender.storage.usage import record_event, record_feedback
+from recommender.storage import counting
+from recommender.storage.usage import NOT_RECORDED, record_event, record_feedback
 from tests.conftest import person
+from tests.feedback_support import api_token
 from tests.db_support import StallingProxy, app_config, closed_port, make_database, postgres_base_url
 
 YOUNG = {"age": 19, "status": "job_seeker", "region": "32", "disability": "none", "education_level": "none"}
@@ -96,17 +97,18 @@ def test_a_closed_database_port_degrades_feedback_but_not_recommendations(caplog
             response = client.post("/api/v1/recommendations", json=YOUNG)
             assert response.status_code == 200 and time.perf_counter() - started < FAST
             assert not [r for r in caplog.records if "usage event dropped" in r.getMessage()]  # counted in memory until the database answers
-            feedback = client.post("/api/v1/feedback", json={**YOUNG, "service_id": "cep", "useful": True, "lang": "en"}, headers={"X-Request-ID": "lb-request-0001"})
-        assert feedback.status_code == 202 and feedback.get_json()["recorded"] is False
-        assert "Thank you" in feedback.get_json()["detail"]
-        [warning] = [r for r in caplog.records if "feedback dropped" in r.getMessage()]
-        assert warning.request_id == "lb-request-0001" and "unreachable" in warning.getMessage()
+            body = {**YOUNG, "service_id": "cep", "useful": True, "lang": "en", "token": api_token(client, YOUNG)}
+            feedback = client.post("/api/v1/feedback", json=body)
+        assert feedback.status_code == 202 and feedback.get_json()["recorded"] is False  # said as it is
+        assert "could not be recorded for the moment" in feedback.get_json()["detail"]
+        [warning] = [r for r in caplog.records if "feedback not recorded" in r.getMessage()]
+        assert warning.request_id and "unreachable" in warning.getMessage()
         ready = client.get("/readyz")
         assert ready.status_code == 200
         assert ready.get_json()["status"] == "degraded"
         assert ready.get_json()["checks"]["database"] == {"status": "degraded", "backend": "postgresql", "problem": "unreachable", "degraded": ["events", "feedback", "stats"]}
         with app.test_request_context():
-            assert record_feedback(person(), "cep", True) is False
+            assert record_feedback(person(), "cep", True) == NOT_RECORDED
     finally:
         app.extensions["pathways_store"].close()
 
@@ -117,17 +119,17 @@ def test_sqlite_going_away_mid_run_degrades_then_recovers_by_itself(tmp_path, ca
     store, client = app.extensions["pathways_store"], app.test_client()
     try:
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 1
 
         folder.rename(tmp_path / "gone")  # the database disappears under the running app
         with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
             store.flush()  # the writer finds the database gone and opens the breaker
             assert store.problem == "unreachable"
-            assert record_event(person(), ["cep"])  # still counted, in memory
-            assert record_feedback(person(), "cep", True) is False  # feedback is dropped at once
-        assert any("feedback dropped" in r.getMessage() for r in caplog.records)
+            assert record_event(person())  # still counted, in memory
+            assert record_feedback(person(), "cep", True) == NOT_RECORDED  # at once, and said so
+        assert any("feedback not recorded" in r.getMessage() for r in caplog.records)
         status, seconds = timed_recommendation(client)
         assert status == 200 and seconds < FAST
         assert client.get("/readyz").get_json()["status"] == "degraded"
@@ -136,31 +138,30 @@ def test_sqlite_going_away_mid_run_degrades_then_recovers_by_itself(tmp_path, ca
         assert wait_for(lambda: store.problem is None)
         assert client.get("/readyz").get_json()["status"] == "ready"
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 5  # 1 before, the 3 served while it was away, 1 after
     finally:
         store.close()
 
 
 def test_counts_kept_through_an_outage_are_bounded(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(db, "MAX_COUNTED_KEYS", 4)
+    monkeypatch.setattr(counting, "MAX_COUNTED_KEYS", 1)  # the keys of one recommendation, no more
     folder = tmp_path / "data"
     app = create_app(app_config(f"sqlite:///{folder / 'pathways.sqlite3'}"))
     store = app.extensions["pathways_store"]
     try:
         folder.rename(tmp_path / "gone")
         with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
-            assert record_event(person(region="11"), ["cep"])  # 2 keys: the recommendation and the service shown
+            assert record_event(person(region="11"))  # the recommendation and the services of its bucket
             store.flush()  # the writer finds the database gone: the counts stay in memory
             assert store.problem == "unreachable"
-            assert record_event(person(region="84"), ["cep"])  # 4 keys: the bound
-            assert record_event(person(region="32"), ["cep"]) is False  # new keys are dropped...
-            assert record_event(person(region="11"), ["cep"])  # ...and what is already counted goes on counting
-        assert any("usage event dropped (too many counts waiting)" in r.getMessage() for r in caplog.records)
+            assert record_event(person(region="32")) is False  # new keys are dropped...
+            assert record_event(person(region="11"))  # ...and what is already counted goes on counting
+        assert any("usage event not recorded (too many counts waiting)" in r.getMessage() for r in caplog.records)
 
         (tmp_path / "gone").rename(folder)
         assert wait_for(lambda: store.problem is None)
-        assert counted_recommendations(app) == 3
+        assert counted_recommendations(app) == 2
     finally:
         store.close()
 
@@ -173,7 +174,7 @@ def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_pa
     store, client = app.extensions["pathways_store"], app.test_client()
     try:
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 1
 
         proxy.stall()  # connections stay open, nothing comes back
@@ -189,7 +190,7 @@ def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_pa
         assert wait_for(lambda: store.problem is None)
         assert client.get("/readyz").get_json()["status"] == "ready"
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 6  # 1 before, the 4 served while it hung, 1 after
     finally:
         proxy.resume()
@@ -225,7 +226,7 @@ def test_postgresql_down_at_start_up_is_picked_up_when_it_returns(tmp_path):
         proxy.resume()
         assert wait_for(lambda: store.problem is None)  # nobody calls /readyz: it comes back by itself
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 2  # the recommendation served while it was down is counted too
     finally:
         store.close()

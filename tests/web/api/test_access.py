@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.feedback_support import api_token
+
 import pytest
 
 from recommender import create_app
@@ -59,7 +61,8 @@ def test_other_origins_get_no_cors_header_so_browsers_refuse(client, partner_key
 
 
 def test_cors_covers_the_recommend_and_catalogue_endpoints_only(client, partner_key):
-    feedback = client.post("/api/v1/feedback", json={**BODY, "service_id": "cep", "useful": True}, headers={"Origin": PARTNER_ORIGIN})
+    token = api_token(client, BODY)
+    feedback = client.post("/api/v1/feedback", json={**BODY, "service_id": "cep", "useful": True, "token": token}, headers={"Origin": PARTNER_ORIGIN})
     assert feedback.status_code == 202 and "Access-Control-Allow-Origin" not in feedback.headers
 
 

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from recommender import create_app
-from recommender.web.ratelimit import SweptMemoryStorage
+from recommender.web.limitstore import SweptMemoryStorage
 
 BODY = {"age": 30, "status": "employee", "region": "11", "disability": "none", "education_level": "level4"}
 
@@ -50,12 +50,13 @@ def test_answers_say_how_many_calls_are_left():
     assert all(int(a.headers["X-RateLimit-Reset"]) > 0 for a in answers)
 
 
-def test_an_unreachable_shared_limit_store_never_costs_a_recommendation():
-    # Nothing listens on port 9 of the loopback: every call to the store fails at once.
+def test_an_unreachable_shared_limit_store_falls_back_to_counting_on_this_machine(caplog):
+    # Nothing listens on port 9 of the loopback: every call to the store fails at once. The limit still holds.
     app = create_app({"API_RATE_LIMIT": "1 per minute", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9"})
     client = app.test_client()
     codes = [client.post("/api/v1/recommendations", json=BODY, environ_base={"REMOTE_ADDR": "10.0.0.12"}).status_code for _ in range(3)]
-    assert codes == [200, 200, 200]
+    assert codes == [200, 429, 429]
+    assert len([r for r in caplog.records if "rate limit storage unreachable" in r.getMessage()]) == 1  # not one a call
 
 
 def test_counts_of_a_window_that_is_over_are_forgotten():
