@@ -7,7 +7,7 @@ import gc
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from .web import api, embed, feedback, i18n, openapi, ops, questionnaire, ratelimit, security, stats
+from .web import api, disclosed, embed, feedback, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 from . import cli
 from .storage import db, partners
 from .domain import i18n as domain_i18n
@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     partners.init_app(app)
     feedback.init_app(app)
+    disclosed.init_app(app)
     security.init_app(app)
 
 
