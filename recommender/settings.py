@@ -122,13 +122,12 @@ class Settings(BaseSettings):
         return config
 
 
-def describe(error: ValidationError) -> str:
+def describe(error: ValidationError, model: type[BaseSettings] = Settings) -> str:
     """A start-up refusal naming each wrong variable, its value and what is allowed."""
     lines = []
     for entry in error.errors():
         variable = str(entry["loc"][0]) if entry["loc"] else "?"
-        field = Settings.model_fields.get(variable)
-        allowed = next((f.description for f in Settings.model_fields.values() if variable in f.validation_alias.choices), "") if field is None else field.description
+        allowed = next((f.description for f in model.model_fields.values() if variable in f.validation_alias.choices), "")
         lines.append(f"  {variable}={entry.get('input')!r}: {entry['msg'].removeprefix('Value error, ')} ({allowed})")
     return "Start-up refused: these environment variables cannot be used:\n" + "\n".join(lines)
 
@@ -139,3 +138,29 @@ def from_environment() -> dict:
         return Settings().as_config()
     except ValidationError as error:
         raise BadSettings(describe(error)) from None
+
+
+class ServerSettings(BaseSettings):
+    """Gunicorn's own settings (gunicorn.conf.py), validated the same way."""
+
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=True, frozen=True)
+
+    bind: str = _env("PATHWAYS_BIND", "127.0.0.1:8000", "host:port the server listens on")
+    workers: int = _env("WEB_CONCURRENCY", lambda: _cpus(), "worker processes", ge=1, le=64)
+    threads: int = _env("PATHWAYS_THREADS", 4, "threads per worker", ge=1, le=64)
+    forwarded_allow_ips: str = _env("FORWARDED_ALLOW_IPS", "127.0.0.1", "proxies gunicorn believes about the scheme")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env("PATHWAYS_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 1
+
+
+def server_settings() -> ServerSettings:
+    """Gunicorn's settings from the environment; a wrong one stops the server naming it."""
+    try:
+        return ServerSettings()
+    except ValidationError as error:
+        raise BadSettings(describe(error, ServerSettings)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -118,6 +119,16 @@ class RecommendationRequest(Profile):
     @classmethod
     def _whole_limit(cls, value: object) -> object:
         return whole_number(value)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso_day(cls, value: object) -> object:
+        """Only YYYY-MM-DD, as the published schema says (not a datetime, not a timestamp)."""
+        if value is None or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError("must be a date written YYYY-MM-DD")
+        return value
 
     @field_validator("as_of")
     @classmethod

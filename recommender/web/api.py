@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import orjson
-from flask import Blueprint, Response, current_app, json, request
+from flask import Blueprint, Response, current_app, request
 from pydantic import Field, ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -186,15 +186,14 @@ def _read_json() -> object | Response:
     if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
         lang = request_lang()
         return problem(415, _t(lang, "Type de contenu non pris en charge", "Unsupported media type"), _t(lang, "Envoyez le profil en JSON avec Content-Type: application/json.", "Send the profile as JSON with Content-Type: application/json."), "unsupported-media-type")
-    raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH
+    raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH (chunked bodies: security.py)
     try:
-        return json.loads(raw)
-    except RecursionError:
+        return orjson.loads(raw)  # strict: a lone surrogate ("\ud800") is malformed JSON, not a 500 later
+    except orjson.JSONDecodeError as error:
         lang = request_lang()
-        return problem(400, _t(lang, "JSON trop imbriqué", "JSON nested too deeply"), _t(lang, "Le corps est imbriqué trop profondément ; un profil est un objet à un seul niveau.", "The body is nested too deeply; a profile is a flat object."), "malformed-json")
-    except ValueError as error:
-        lang = request_lang()
-        where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
+        if str(error).startswith("depth limit exceeded"):
+            return problem(400, _t(lang, "JSON trop imbriqué", "JSON nested too deeply"), _t(lang, "Le corps est imbriqué trop profondément ; un profil est un objet à un seul niveau.", "The body is nested too deeply; a profile is a flat object."), "malformed-json")
+        where = f" (line {error.lineno}, column {error.colno})"
         return problem(400, _t(lang, "JSON mal formé", "Malformed JSON"), _t(lang, f"Le corps n'est pas du JSON valide{where}.", f"The body is not valid JSON{where}."), "malformed-json")
 
 

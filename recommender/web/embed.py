@@ -105,7 +105,7 @@ def _find_partner() -> Response | None:
 
 def _this_address(**changes) -> dict:
     """The values that build the requested address again (query, path, then `changes`)."""
-    return {**request.args.to_dict(flat=False), **(request.view_args or {}), **changes}
+    return {**questionnaire.plain_args(), **(request.view_args or {}), **changes}
 
 
 def _problem_page(slug: str | None, code: int, title: str, message: str) -> Response:

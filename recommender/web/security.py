@@ -24,7 +24,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 
 from .context import context
 
@@ -86,6 +86,15 @@ def secure(response: Response) -> Response:
     return response
 
 
+def whole_body_or_413() -> None:
+    """A chunked body (no Content-Length) longer than MAX_CONTENT_LENGTH is refused with a 413, not cut short and
+    answered as if it were whole (werkzeug stops reading it at the limit without a word)."""
+    if request.content_length is None and request.environ.get("wsgi.input_terminated") and request.method in ("POST", "PUT", "PATCH"):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if limit and len(request.get_data(cache=True, parse_form_data=False)) >= limit:
+            abort(413)
+
+
 def public_url(path: str) -> str:
     """An address on the site for people to keep or share: from PUBLIC_BASE_URL, never from the request's Host header
     (which the sender chooses); without it, the path alone."""
@@ -118,5 +127,6 @@ class LastResort:
 
 def init_app(app: Flask) -> None:
     """Run `secure` last on every response, after the blueprints' own after_request functions; the last guard around all."""
+    app.before_request(whole_body_or_413)
     app.after_request(secure)
     app.wsgi_app = LastResort(app, app.wsgi_app)

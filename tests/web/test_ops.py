@@ -69,23 +69,55 @@ def test_readyz_is_not_ready_without_rules(app, client, monkeypatch):
     assert response.status_code == 503 and response.get_json()["status"] == "not_ready"
 
 
-def test_every_response_carries_a_request_id_and_a_proxy_id_is_kept(client):
+def test_a_request_id_is_kept_only_from_a_trusted_proxy_and_only_as_a_uuid():
+    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "TRUSTED_PROXIES": frozenset({"10.9.9.9"})})
+    client = app.test_client()
     first, second = client.get("/healthz"), client.get("/healthz")
     assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
-    assert client.get("/healthz", headers={"X-Request-ID": "lb-7f3a9c21"}).headers["X-Request-ID"] == "lb-7f3a9c21"
-    forged = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
-    assert forged != "<script>" and len(forged) == 32
+    proxied = {"REMOTE_ADDR": "10.9.9.9"}
+    uuid_id = "5f0c6a1e-7d3b-4c8e-9a2f-0b1c2d3e4f50"
+    assert client.get("/healthz", headers={"X-Request-ID": uuid_id}, environ_base=proxied).headers["X-Request-ID"] == uuid_id.replace("-", "")
+    # The audit's tag: a caller chose an id, which was logged and sent back, to follow one person across requests.
+    for chosen, sender in (("person-42-tracking", proxied), (uuid_id, {"REMOTE_ADDR": "10.0.0.5"}), ("<script>", proxied)):
+        answered = client.get("/healthz", headers={"X-Request-ID": chosen}, environ_base=sender).headers["X-Request-ID"]
+        assert answered != chosen.replace("-", "") and len(answered) == 32
+
+
+def test_a_request_id_is_never_sent_on_an_answer_a_shared_cache_may_give_to_others(client):
+    catalogue = client.get("/api/v1/services")
+    assert "public" in catalogue.headers["Cache-Control"] and "X-Request-ID" not in catalogue.headers
+    assert "X-Request-ID" in client.get("/healthz").headers
 
 
 def test_requests_are_logged_as_json_without_address_agent_or_answers(client, capsys):
     capsys.readouterr()
-    response = client.get("/api/v1/services?lang=en&age=19", headers={"User-Agent": "TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7"})
+    response = client.get("/api/v1/services/nope?lang=en&age=19", headers={"User-Agent": "TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7"})
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
-    [entry] = [line for line in lines if line.get("path") == "/api/v1/services"]
+    [entry] = [line for line in lines if line.get("path") == "/api/v1/services/nope"]
     assert entry["request_id"] == response.headers["X-Request-ID"]
-    assert (entry["method"], entry["status"], entry["level"]) == ("GET", 200, "INFO") and entry["duration_ms"] >= 0
+    assert (entry["method"], entry["status"], entry["level"]) == ("GET", 404, "INFO") and entry["duration_ms"] >= 0
     line = json.dumps(entry)
     assert "TraceableBrowser" not in line and "203.0.113" not in line and "age=19" not in line
+
+
+def test_no_log_line_of_anyone_holds_a_query_an_address_or_an_answer_and_all_are_json(app, capsys):
+    # The audit: an unhandled error logged the whole URL (disability=recognised), gunicorn logged ip=, psycopg
+    # wrote plain-text lines into the JSON log.
+    capsys.readouterr()
+    with app.test_request_context("/results?age=19&disability=recognised"):
+        try:
+            raise ValueError("could not build /results?age=19&disability=recognised for 203.0.113.7")
+        except ValueError:
+            logging.getLogger("recommender").exception("unexpected error on /results?age=19&disability=recognised")
+    logging.getLogger("gunicorn.error").error("Invalid request from ip=203.0.113.7: Invalid HTTP method")
+    logging.getLogger("psycopg").warning('connection to server at "198.51.100.4", port 5432 failed; client 2001:db8::7 gave up')
+    logging.getLogger("psycopg").debug("never written: below WARNING for libraries")
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 3 and all(json.loads(line) for line in lines)  # every line JSON, the library's too
+    text = "\n".join(lines)
+    assert "disability=recognised" not in text and "age=19" not in text and "?age" not in text
+    assert "203.0.113.7" not in text and "198.51.100.4" not in text and "2001:db8::7" not in text
+    assert "unexpected error on /results" in text and "Invalid request from ip=<address>" in text
 
 
 def test_a_closed_database_port_degrades_feedback_but_not_recommendations(caplog):
