@@ -4,7 +4,8 @@ Two limits, both per address and fixed-window:
 - API_RATE_LIMIT: every anonymous API call (a valid partner key is exempt: access.py), and every results page,
   counsellor page and feedback of the site and of the widgets: they serve the same recommendations, so they share
   the same count (pages: a 429 page in the person's language; API: a 429 problem);
-- API_KEY_FAILURE_LIMIT: wrong partner keys, counted only when the answer is a 401.
+- API_KEY_FAILURE_LIMIT: wrong partner keys, counted only when the answer is a 401 (they are cheap to check now,
+  but a key guessed by brute force must still be slowed down).
 Every limited answer carries X-RateLimit-Limit, -Remaining and -Reset, and a 429 carries Retry-After.
 
 The client's address is the connection's, unless the connection comes from one of TRUSTED_PROXIES: then it is the
