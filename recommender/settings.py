@@ -29,10 +29,10 @@ def _shipped(name: str) -> Path:
     return beside if beside.is_dir() else Path(__file__).resolve().parent / "_shipped" / name
 
 
-def _env(name: str, default, description: str, **checks):
-    """A setting read from the environment variable `name`."""
+def _env(name: str, default, description: str, *others: str, **checks):
+    """A setting read from the environment variable `name` (or, failing that, from `others`)."""
     factory = {"default_factory": default} if callable(default) and not isinstance(default, type) else {"default": default}
-    return Field(**factory, validation_alias=AliasChoices(name), description=description, **checks)
+    return Field(**factory, validation_alias=AliasChoices(name, *others), description=description, **checks)
 
 
 class Settings(BaseSettings):
@@ -146,7 +146,8 @@ class ServerSettings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", case_sensitive=True, frozen=True)
 
     bind: str = _env("PATHWAYS_BIND", "127.0.0.1:8000", "host:port the server listens on")
-    workers: int = _env("WEB_CONCURRENCY", lambda: _cpus(), "worker processes", ge=1, le=64)
+    # WEB_CONCURRENCY is read by gunicorn itself too, before this file (a wrong value is its own traceback).
+    workers: int = _env("PATHWAYS_WORKERS", lambda: _cpus(), "worker processes", "WEB_CONCURRENCY", ge=1, le=64)
     threads: int = _env("PATHWAYS_THREADS", 4, "threads per worker", ge=1, le=64)
     forwarded_allow_ips: str = _env("FORWARDED_ALLOW_IPS", "127.0.0.1", "proxies gunicorn believes about the scheme")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env("PATHWAYS_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
