@@ -34,6 +34,7 @@ class Silent:
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
+        """Take every connection and keep it, unanswered."""
         while not self.stopped.is_set():
             try:
                 self.held.append(self.server.accept()[0])
@@ -41,6 +42,7 @@ class Silent:
                 return
 
     def close(self) -> None:
+        """Stop listening and drop the connections."""
         self.stopped.set()
         for sock in [self.server, *self.held]:
             sock.close()
@@ -54,6 +56,7 @@ def hammer(call, seconds: float, threads: int) -> dict:
     lock = threading.Lock()
 
     def loop() -> None:
+        """One thread's calls."""
         while time.monotonic() < deadline and len(latencies) < MAX_CALLS:
             started = time.perf_counter()
             try:
@@ -73,6 +76,7 @@ def hammer(call, seconds: float, threads: int) -> dict:
 
 
 def _percentiles(latencies: list[float]) -> dict:
+    """p50, p99 and max of some latencies, in ms."""
     if not latencies:
         return {"p50_ms": None, "p99_ms": None, "max_ms": None}
     ordered = sorted(latencies)
@@ -87,6 +91,7 @@ def _log_lines(log: Path, since: int, needle: str) -> int:
 
 
 def _token(port: int) -> str:
+    """A feedback token from one recommendation."""
     status, _, body = serve.post(port, "/api/v1/recommendations", serve.json_body(PERSON))
     assert status == 200, status
     return json.loads(body)["feedback_token"]
@@ -123,6 +128,7 @@ def locked_database(workers: int, seconds: float, work: Path, log: Path) -> dict
         readiness: list[str] = []
 
         def feedback() -> int:
+            """One feedback post; counts it when confirmed."""
             status, _, answer = serve.post(port, "/api/v1/feedback", body, timeout=20)
             if status == 202 and json.loads(answer)["recorded"]:
                 confirmed[0] += 1
@@ -142,6 +148,7 @@ def locked_database(workers: int, seconds: float, work: Path, log: Path) -> dict
 
 
 def _hold_lock(database: Path, seconds: float) -> None:
+    """Another process's long write: BEGIN EXCLUSIVE, a wait, then let go."""
     connection = sqlite3.connect(database, timeout=10, isolation_level=None)
     connection.execute("BEGIN EXCLUSIVE")
     time.sleep(seconds)
@@ -150,6 +157,7 @@ def _hold_lock(database: Path, seconds: float) -> None:
 
 
 def _watch_ready(port: int, locker: threading.Thread, seen: list[str]) -> None:
+    """What /readyz says while the lock is held."""
     while locker.is_alive():
         try:
             seen.append(json.loads(serve.get(port, "/readyz", timeout=5)[2])["status"])
@@ -179,6 +187,7 @@ def wrong_key_flood(workers: int, seconds: float, work: Path, log: Path) -> dict
     body = serve.json_body(PERSON)
     with serve.served("recommender:create_app()", workers=workers, env=env, log=log, ready_body=body, start_timeout=120) as (port, _):
         def call(with_key: str) -> int:
+            """One recommendation with a key."""
             return serve.post(port, "/api/v1/recommendations", body, headers={"Authorization": f"Bearer {with_key}"})[0]
 
         alone = hammer(lambda: call(key), min(seconds, 3), 1)
@@ -191,6 +200,7 @@ def wrong_key_flood(workers: int, seconds: float, work: Path, log: Path) -> dict
 
 
 def _add_partner(env: dict) -> str:
+    """Register the bench's partner; its key."""
     done = subprocess.run([sys.executable, "-m", "flask", "--app", "recommender", "partners", "add", "bench-partner", "--name", "Bench",
                            "--origin", "https://bench.example"], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
     return next(word for word in done.stdout.split() if word.startswith("pw.bench-partner."))

@@ -154,6 +154,7 @@ class ServerSettings(BaseSettings):
 
 
 def _cpus() -> int:
+    """The machine's processors (gunicorn's usual default of workers)."""
     import os
 
     return os.cpu_count() or 1

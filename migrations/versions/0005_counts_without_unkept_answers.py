@@ -28,6 +28,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Delete what could tell an unkept answer; drop the unused column."""
     op.execute("DELETE FROM service_count")
     op.execute("DELETE FROM feedback")
     with op.batch_alter_table("service_count") as batch:
@@ -35,5 +36,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Bring the column back (zeros); deleted rows stay deleted."""
     with op.batch_alter_table("service_count") as batch:
         batch.add_column(sa.Column("clicked", sa.Integer(), nullable=False, server_default="0"))

@@ -17,6 +17,7 @@ events_cli = AppGroup("events", help="Anonymous usage counts and feedback.")
 
 
 def _where() -> str:
+    """The database in use, without its password."""
     return db.store(current_app).engine.url.render_as_string(hide_password=True)
 
 
@@ -25,6 +26,7 @@ def _plain_errors(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        """The command, its database errors said in one line."""
         try:
             return command(*args, **kwargs)
         except OperationalError as error:

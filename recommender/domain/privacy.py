@@ -108,9 +108,11 @@ class Disclosure:
                 yield rules.service, rules.versions[index]
 
     def _revealing_in(self, period: tuple[int | None, ...]) -> frozenset[str]:
+        """The revealing services of one rule period."""
         return frozenset(service for service, version in self._in_force(period) if reveals_sensitive(version))
 
     def _offered_to_all(self, bucket: Bucket, period: tuple[int | None, ...]) -> frozenset[str]:
+        """The services offered to all of a group in one rule period."""
         return frozenset(service for service, version in self._in_force(period) if _never_refused(version, bucket))
 
 

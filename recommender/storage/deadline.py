@@ -30,6 +30,7 @@ class Deadlines:
         done = threading.Event()
 
         def run() -> None:
+            """The work, its outcome handed back to the waiting caller."""
             try:
                 outcome["value"] = work()
             except BaseException as error:  # noqa: BLE001 - handed back to the caller

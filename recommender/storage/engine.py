@@ -66,6 +66,7 @@ def _sqlite_engine(url: URL) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _pragmas(connection, _record) -> None:
+        """WAL (several workers write) and foreign keys, on every new connection."""
         cursor = connection.cursor()
         if not sqlite_in_memory(url):
             cursor.execute("PRAGMA journal_mode=WAL")

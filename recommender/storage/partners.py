@@ -99,6 +99,7 @@ class PartnerRegistry:
         """Replace a legacy scrypt hash by the key's SHA-256, so that it is checked quickly from now on."""
 
         def work(session: Session) -> None:
+            """The update, if the stored hash is still the one that was checked."""
             row = find(session, partner.slug)
             if row is not None and row.key_hash == partner.key_hash:
                 row.key_hash = partner_keys.hash_key(key)

@@ -83,10 +83,12 @@ def record_feedback(profile: Profile, service_id: str, useful: bool, *, partner:
 
 
 def _store():
+    """The app's store."""
     return current_app.extensions["pathways_store"]
 
 
 def _known_services() -> Mapping[str, object]:
+    """The catalogue's services by id."""
     return current_app.extensions["pathways"].knowledge.catalogue.services
 
 

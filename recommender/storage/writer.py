@@ -14,15 +14,15 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from queue import Empty, Full, Queue
+from queue import Full, Queue
 from typing import TypeVar
 
-from sqlalchemy import Engine, Table
+from sqlalchemy import Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
+from .batches import COUNTS, STOP, Rows, Write, by_table, next_batch
 from .breaker import Breaker
 from .counting import Counts, PendingCounts, adding, count_rows
 from .deadline import Deadlines
@@ -31,27 +31,10 @@ from .engine import Revisions, Unavailable
 log = logging.getLogger("recommender.storage.db")
 T = TypeVar("T")
 
-# Rows for the writer: (table, rows) pairs, in the order they must be inserted (a parent before its children).
-Rows = tuple[tuple[Table, tuple[dict, ...]], ...]
-WRITE_BATCH = 500  # queued writes the writer puts in one transaction at most
 # Seconds between two writes of a process's counts. Writing each recommendation (~14 rows) cost a third of the
 # throughput on SQLite and most of it on PostgreSQL; every 2 s, the ~4,000 recommendations of a busy process fold into
 # one upsert per different key. Statistics lag by that much, and a process that is killed loses at most that much.
 FLUSH_SECONDS = 2.0
-_COUNTS = object()  # asks the writer to write the counts now
-_STOP = object()
-
-
-@dataclass
-class _Write:
-    """Rows waiting for the writer; `done` is set once they are committed (`ok`) or given up."""
-
-    rows: Rows
-    what: str
-    request_id: str | None
-    done: threading.Event = field(default_factory=threading.Event)
-    ok: bool = False
-    abandoned: bool = False  # the sender stopped waiting and said "not recorded": never write it after that
 
 
 class Store:
@@ -93,7 +76,7 @@ class Store:
         if self.problem is not None:
             self.breaker.drop(what, self.problem, request_id)
             return False
-        item = _Write(rows, what, request_id)
+        item = Write(rows, what, request_id)
         try:
             queue.put_nowait(item)
         except Full:
@@ -122,6 +105,7 @@ class Store:
             raise Unavailable(self.problem)
 
         def run() -> T:
+            """The work in a session of its own."""
             with Session(self.engine) as session:
                 return work(session)
 
@@ -157,7 +141,7 @@ class Store:
             return True
         deadline = time.monotonic() + timeout
         try:
-            queue.put(_COUNTS, timeout=timeout)
+            queue.put(COUNTS, timeout=timeout)
         except Full:
             return False
         with queue.all_tasks_done:
@@ -172,7 +156,7 @@ class Store:
         """Write the counts and finish queued writes (briefly), stop the writer and release connections."""
         if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
             try:
-                self._queue.put(_STOP, timeout=timeout)
+                self._queue.put(STOP, timeout=timeout)
             except Full:
                 pass
             self._thread.join(timeout)
@@ -203,18 +187,18 @@ class Store:
         counts_due = time.monotonic() + FLUSH_SECONDS
         while True:
             wait = self.retry_seconds if self.problem is not None else counts_due - time.monotonic()
-            batch = _next_batch(queue, max(wait, 0.0))
+            batch = next_batch(queue, max(wait, 0.0))
             if not batch and self.problem is not None:
                 self._recover()
             try:
-                self._write_now([item for item in batch if isinstance(item, _Write)])
-                if time.monotonic() >= counts_due or any(item is _COUNTS or item is _STOP for item in batch):
+                self._write_now([item for item in batch if isinstance(item, Write)])
+                if time.monotonic() >= counts_due or any(item is COUNTS or item is STOP for item in batch):
                     self._write_counts()
                     counts_due = time.monotonic() + FLUSH_SECONDS
             finally:
                 for _ in batch:
                     queue.task_done()
-            if batch and batch[-1] is _STOP:
+            if batch and batch[-1] is STOP:
                 return
 
     def _recover(self) -> None:
@@ -226,7 +210,7 @@ class Store:
             self.breaker.write_problem = None
         self.breaker.set_problem(problem)
 
-    def _write_now(self, items: list[_Write]) -> None:
+    def _write_now(self, items: list[Write]) -> None:
         """Writes in one transaction; a failure opens the breaker unless it is the data's fault (then each is retried
         alone, so that only the faulty one is lost). Every item's sender learns the outcome."""
         items = [item for item in items if not item.abandoned]
@@ -240,11 +224,11 @@ class Store:
             for item in items:
                 item.done.set()
 
-    def _insert(self, items: list[_Write]) -> None:
+    def _insert(self, items: list[Write]) -> None:
         """Insert the rows of `items` in one transaction; mark them written."""
         try:
             with self.engine.begin() as connection:
-                for table, rows in _by_table(items):
+                for table, rows in by_table(items):
                     connection.execute(table.insert(), rows)
         except (IntegrityError, DataError) as error:
             if len(items) > 1:
@@ -285,26 +269,3 @@ class Store:
             self._counts.keep(pending)
         except Exception:  # a bug, not an outage: say so loudly, keep the writer alive
             log.exception("usage counts of %d keys could not be written and were dropped", len(pending))
-
-
-def _by_table(items: list[_Write]) -> list[tuple[Table, list[dict]]]:
-    """All the rows of some writes, one list per table, tables in the order they first appear (parents first)."""
-    grouped: dict[Table, list[dict]] = {}
-    for item in items:
-        for table, rows in item.rows:
-            grouped.setdefault(table, []).extend(rows)
-    return list(grouped.items())
-
-
-def _next_batch(queue: Queue, timeout: float) -> list:
-    """The next item (waiting up to `timeout` seconds) and those already waiting behind it; [] if nothing came."""
-    try:
-        batch = [queue.get(timeout=timeout)]
-    except Empty:
-        return []
-    while len(batch) < WRITE_BATCH and batch[-1] is not _STOP:
-        try:
-            batch.append(queue.get_nowait())
-        except Empty:
-            break
-    return batch

@@ -74,6 +74,7 @@ def finish(response: Response) -> Response:
 
 
 def _cors(response: Response) -> None:
+    """Allow a registered partner origin to read the answer (and say what a preflight may send)."""
     response.vary.add("Origin")
     origin = request.headers.get("Origin")
     if not origin or not registry().origin_allowed(origin):

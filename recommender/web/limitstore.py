@@ -56,6 +56,7 @@ class SharedWindows(Storage):
 
     @property
     def base_exceptions(self):
+        """What this storage raises."""
         return OSError
 
     def forked(self) -> None:
@@ -64,6 +65,7 @@ class SharedWindows(Storage):
 
     @contextmanager
     def _locked(self):
+        """Hold the map: this process's threads, then the other processes (fcntl)."""
         with self._threads:
             fcntl.lockf(self._fd, fcntl.LOCK_EX, 1, 0)
             try:
@@ -116,14 +118,17 @@ class SharedWindows(Storage):
             return self._live(key, time.time())[2]
 
     def check(self) -> bool:
+        """Always usable."""
         return True
 
     def reset(self) -> int | None:
+        """Forget every count."""
         with self._locked():
             self._map[:] = bytes(len(self._map))
         return None
 
     def clear(self, key: str) -> None:
+        """Forget one key's count."""
         with self._locked():
             digest, index, _, count = self._live(key, time.time())
             if count:
@@ -159,9 +164,11 @@ class Guarded(Storage):
 
     @property
     def base_exceptions(self):
+        """What this storage raises."""
         return Exception
 
     def _call(self, name: str, *args):
+        """Ask the remote storage unless it failed lately; else, or if it fails now, the local one."""
         if time.monotonic() >= self._retry_at:
             try:
                 return getattr(self.remote, name)(*args)
@@ -179,21 +186,27 @@ class Guarded(Storage):
             self._warned_at, self._failures = now, 0
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        """Add to a key's count."""
         return self._call("incr", key, expiry, amount)
 
     def get(self, key: str) -> int:
+        """A key's count."""
         return self._call("get", key)
 
     def get_expiry(self, key: str) -> float:
+        """When a key's window ends."""
         return self._call("get_expiry", key)
 
     def check(self) -> bool:
+        """Whether the storage answers."""
         return self._call("check")
 
     def reset(self) -> int | None:
+        """Forget every count."""
         return self._call("reset")
 
     def clear(self, key: str) -> None:
+        """Forget one key's count."""
         self._call("clear", key)
 
 
@@ -213,6 +226,7 @@ class SweptMemoryStorage(MemoryStorage):
         super().__init__(uri, **options)
 
     def _MemoryStorage__schedule_expiry(self) -> None:  # replaces the timer thread (a name-mangled method of limits)
+        """Sweep expired counts at most every SWEEP_EVERY seconds, from the calling thread."""
         now = self.clock()
         if now >= self._next_sweep:
             self._next_sweep = now + self.SWEEP_EVERY

@@ -47,6 +47,7 @@ class Scrub(logging.Filter):
     """Rewrite a record's message (and exception) without queries, addresses or answers; give it a request id."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Scrub the record; always keep it."""
         record.msg, record.args = scrub(record.getMessage()), None
         if record.exc_info:
             record.exc_text = scrub(logging.Formatter().formatException(record.exc_info))
@@ -64,6 +65,7 @@ class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message, request_id and any `extra` fields."""
 
     def format(self, record: logging.LogRecord) -> str:
+        """The record as one JSON line."""
         entry = {"time": _utc_time(record.created), "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         if getattr(record, "request_id", None):
             entry["request_id"] = record.request_id
@@ -98,10 +100,12 @@ class StderrHandler(logging.StreamHandler):
 
     @property
     def stream(self):
+        """The stream of the moment."""
         return sys.stderr
 
     @stream.setter
     def stream(self, _value) -> None:
+        """Ignored: the handler always writes to the current sys.stderr."""
         pass
 
 

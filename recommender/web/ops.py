@@ -70,6 +70,7 @@ def _database_check() -> dict:
 
 
 def _no_store(response: Response) -> Response:
+    """Health answers are never cached."""
     response.headers["Cache-Control"] = "no-store"
     return response
 

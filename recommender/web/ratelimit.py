@@ -73,6 +73,7 @@ class ApiLimits:
         )
 
     def _ids(self, name: str) -> tuple[str, ...]:
+        """What a count is kept under: the app's prefix, the limit's name, the client's address."""
         return (self.prefix, name, client_address())
 
     def over(self) -> RateLimitItem | None:

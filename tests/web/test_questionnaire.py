@@ -325,8 +325,10 @@ def test_counsellor_mode_updates_only_the_results_and_lists_what_is_missing(clie
 
 
 @pytest.mark.parametrize(("lang", "promises"), [
-    ("fr", ["n'est jamais enregistrée", "adresse IP", "tranche d'âge", "le jour (pas l'heure)", "13 mois", "Aucun cookie", "moins de 10 personnes"]),
-    ("en", ["It is never stored", "IP address", "age band", "the day (not the time)", "13 months", "no cookie", "fewer than 10 people"]),
+    ("fr", ["n'est jamais enregistrée", "adresse IP", "tranche d’âge", "le jour (pas l’heure)", "13 mois", "Aucun cookie", "moins de 10 personnes",
+            "proposés à tout le monde dans ce groupe", "ne reçoit jamais vos réponses", "ni l’adresse des pages"]),
+    ("en", ["It is never stored", "IP address", "age band", "the day (not the time)", "13 months", "no cookie", "fewer than 10 people",
+            "offered to everyone in it", "never receives your answers", "neither the address of the pages"]),
 ])
 def test_the_privacy_page_says_what_is_and_is_not_stored(client, lang, promises):
     text = page(client.get(f"/privacy?lang={lang}")).all_text

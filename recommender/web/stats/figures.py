@@ -82,9 +82,11 @@ def charts(totals: Totals) -> list[Chart]:
     catalogue, lang = current_app.extensions["pathways"].knowledge.catalogue, current_lang()
 
     def status_name(value: str) -> str:
+        """A situation as the questionnaire names it."""
         return str(OPTIONS["status"][value][0]) if value in OPTIONS["status"] else value
 
     def region_name(code: str) -> str:
+        """A region's name in the page's language."""
         return catalogue.regions[code].name(lang) if code in catalogue.regions else code
 
     found = [

@@ -28,6 +28,7 @@ def cached_cells() -> tuple[Cells, dict[str, str]]:
         return hit[2]
 
     def work(session: Session) -> tuple[Cells, dict[str, str]]:
+        """The cells and the partners' names, in one visit to the database."""
         return read_cells(session, today), dict(session.exec(select(Partner.slug, Partner.name)).all())
 
     found = current_app.extensions["pathways_store"].read(work)
