@@ -7,6 +7,7 @@ import re
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 Status = Literal["pupil", "student", "apprentice", "employee", "civil_servant", "self_employed", "job_seeker", "inactive"]
 Region = Literal["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"]
@@ -127,7 +128,7 @@ class RecommendationRequest(Profile):
         if value is None or isinstance(value, dt.date):
             return value
         if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            raise ValueError("must be a date written YYYY-MM-DD")
+            raise PydanticCustomError("date_parsing", "must be a date written YYYY-MM-DD")
         return value
 
     @field_validator("as_of")
