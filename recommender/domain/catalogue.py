@@ -226,7 +226,7 @@ def _texts_of(item: Contact | Step) -> list[str]:
     """Every string of a contact or step that may hold placeholders."""
     texts = [item.url] if item.url else []
     names = [item.text] if isinstance(item, Step) else [item.name]
-    return texts + [t.fr for t in names] + [t.en for t in names]
+    return texts + [text for name in names for text in name.every()]
 
 
 def fill(text: str | None, region: Region, lang: str) -> str | None:
