@@ -34,7 +34,7 @@ HEADER = {
     "en": "# English texts of the Pathways web pages (the source language: filled in by translations/update.py).\n# Edit a msgstr to reword a page in English without touching the code.",
     "other": "# Texts of the Pathways web pages and API in {lang}: translate each msgstr.\n# After changing texts in the code or templates, run: .venv/bin/python translations/update.py",
 }
-CREATED = dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc)  # fixed, so that a run without changes changes nothing
+CREATED = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)  # fixed, so that a run without changes changes nothing
 
 
 def extract() -> Catalog:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .catalogue import Service
-from .profile import EXECUTIVE_STATUSES, Profile
 from .i18n import N_
+from .profile import EXECUTIVE_STATUSES, Profile
 
 AGE_BANDS = ((14, 15), (16, 17), (18, 25), (26, 29), (30, 44), (45, 54), (55, 99))
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})

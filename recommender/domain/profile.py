@@ -75,7 +75,7 @@ class Profile(BaseModel):
         return tuple(goal for goal in GOALS if goal in goals)
 
     @model_validator(mode="after")
-    def _executive_only_where_meaningful(self) -> "Profile":
+    def _executive_only_where_meaningful(self) -> Profile:
         """Drop the cadre answer for statuses where it has no meaning."""
         if self.executive is not None and self.status not in EXECUTIVE_STATUSES:
             object.__setattr__(self, "executive", None)

@@ -74,9 +74,9 @@ class PriorityRanker:
 class PopularityRanker:
     """Services most often named by the experts first: the other baseline."""
 
-    def __init__(self, catalogue: Catalogue, cases: list["Case"]):
+    def __init__(self, catalogue: Catalogue, cases: list[Case]):
         self._priority = {sid: service.priority for sid, service in catalogue.services.items()}
-        self._weight = {sid: 0 for sid in catalogue.services}
+        self._weight = dict.fromkeys(catalogue.services, 0)
         for case in cases:
             for sid, grade in case.expert.items():
                 self._weight[sid] += grade
@@ -140,7 +140,7 @@ class SimilarityRanker:
         self._ranked = lru_cache(maxsize=max(16, RANKED_PLACES_KEPT // max(1, len(catalogue.services))))(self._rank_features)
 
     @classmethod
-    def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> "SimilarityRanker":
+    def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> SimilarityRanker:
         """Fit on the cases (and optional extra (profile, service, grade, weight) feedback rows)."""
         groups = [(case.profile, case.weight, [(sid, case.expert.get(sid, 0)) for sid in candidates_for(book, case.profile, day)]) for case in cases]
         groups += [(profile, weight, [(sid, grade)]) for profile, sid, grade, weight in extra]

@@ -25,7 +25,7 @@ class Knowledge:
     rules: RuleBook
 
     @classmethod
-    def load(cls, rules_dir: Path, data_dir: Path) -> "Knowledge":
+    def load(cls, rules_dir: Path, data_dir: Path) -> Knowledge:
         """Load the catalogue, then the rules that must name its services."""
         catalogue = load_catalogue(data_dir)
         return cls(catalogue=catalogue, rules=load_rules(rules_dir, frozenset(catalogue.services)))

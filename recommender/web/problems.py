@@ -120,7 +120,7 @@ def _code(item: dict) -> str:
         return "out_of_range"
     if kind in VALUE_ERRORS:
         return "unknown_value"
-    if kind.endswith("_type") or kind.endswith("_parsing") or kind in ("bool_parsing", "int_from_float"):
+    if kind.endswith(("_type", "_parsing")) or kind in ("bool_parsing", "int_from_float"):
         return "wrong_type"
     return "invalid"
 
