@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .domain.i18n import DEFAULT_DIRECTORY as TRANSLATIONS_DIR  # the languages spoken are the catalogues found there
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,7 +49,7 @@ def from_environment() -> dict:
         "LOG_FORMAT": os.environ.get("PATHWAYS_LOG_FORMAT", "json"),  # json or text
         # Web pages: French by default; catalogues compiled in translations/ (see recommender/i18n.py).
         "BABEL_DEFAULT_LOCALE": "fr",
-        "BABEL_TRANSLATION_DIRECTORIES": str(_shipped("translations")),
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),  # PATHWAYS_TRANSLATIONS_DIR, else as _shipped() finds it
         # htmx comes from npm (package.json, `npm ci`); the app serves it from node_modules, nothing is copied.
-        "HTMX_FILE": Path(os.environ.get("PATHWAYS_HTMX_FILE", ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js")),
+        "HTMX_FILE": Path(os.environ.get("PATHWAYS_HTMX_FILE", _shipped("node_modules") / "htmx.org" / "dist" / "htmx.min.js")),
     }

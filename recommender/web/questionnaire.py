@@ -24,13 +24,13 @@ from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from .i18n import current_lang
-from .context import context
-from .problems import field_errors
 from ..domain.profile import DISABILITIES, EDUCATION_LEVELS, EXECUTIVE_STATUSES, GOALS, MAX_AGE, MIN_AGE, STATUSES, Profile
 from ..domain.recommendation import Recommender
-from .security import CONTENT_SECURITY_POLICY
 from ..storage.usage import record_event, record_feedback
+from .context import context
+from .i18n import current_lang
+from .problems import field_errors
+from .security import CONTENT_SECURITY_POLICY
 
 bp = Blueprint("questionnaire", __name__)
 

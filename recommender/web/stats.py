@@ -16,12 +16,12 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from ..storage.db import Unavailable
-from .i18n import current_lang
-from ..storage.models import Feedback, Partner, ServiceCount, UsageCount
-from .questionnaire import OPTIONS, SECURITY_HEADERS, render
-from ..storage.usage import PARTNER_SLUG
 from ..domain.texts import Text
+from ..storage.db import Unavailable
+from ..storage.models import Feedback, Partner, ServiceCount, UsageCount
+from ..storage.usage import PARTNER_SLUG
+from .i18n import current_lang
+from .questionnaire import OPTIONS, SECURITY_HEADERS, render
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 
