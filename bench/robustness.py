@@ -106,9 +106,9 @@ def silent_redis(workers: int, seconds: float, log: Path) -> dict:
         env = {"PATHWAYS_RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{port_of_redis}"}
         try:
             since = log.stat().st_size
-            with serve.served("recommender:create_app()", workers=workers, env=env, log=log, ready_body=serve.json_body(PERSON), start_timeout=120) as (port, _):
-                body = serve.json_body(PERSON)
-                api = hammer(lambda: serve.post(port, "/api/v1/recommendations", body, timeout=20)[0], seconds, 8)
+            body = serve.json_body(PERSON)
+            with serve.served("recommender:create_app()", workers=workers, env=env, log=log, ready_body=body, start_timeout=120) as (port, _):
+                api = hammer(lambda: serve.post(port, "/api/v1/recommendations", serve.json_body(PERSON), timeout=20)[0], seconds, 8)
                 page = hammer(lambda: serve.get(port, "/results?age=45&status=employee&region=11&disability=none&education_level=level4&executive=false", timeout=20)[0], min(seconds, 3), 2)
             result[name] = {"api": api, "results_page": page, "warnings": _log_lines(log, since, "rate limit storage unreachable"), "seconds": seconds}
         finally:
@@ -215,7 +215,7 @@ def _slug_timing(env: dict) -> dict:
         "  out[slug] = round(statistics.median(times) * 1e6, 1)\nprint(out)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
-    found = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 - our own subprocess's dict of two floats
+    found = eval(done.stdout.strip().splitlines()[-1])
     return {"real_slug": found["bench-partner"], "unknown_slug": found["no-such-partner"]}
 
 

@@ -15,6 +15,8 @@ from limits import parse
 from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .domain.i18n import DEFAULT_DIRECTORY as TRANSLATIONS_DIR  # the languages spoken are the catalogues found there
+
 ROOT = Path(__file__).resolve().parent.parent
 RATELIMIT_SCHEMES = ("local", "memory", "redis", "rediss", "redis+unix")
 
@@ -65,7 +67,7 @@ class Settings(BaseSettings):
     stats_cache_seconds: float = _env("PATHWAYS_STATS_CACHE_SECONDS", 300.0, "how long statistics are kept in memory", ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env("PATHWAYS_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: Literal["json", "text"] = _env("PATHWAYS_LOG_FORMAT", "json", "json or text")
-    htmx_file: Path = _env("PATHWAYS_HTMX_FILE", lambda: ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js", "htmx as npm installed it")
+    htmx_file: Path = _env("PATHWAYS_HTMX_FILE", lambda: _shipped("node_modules") / "htmx.org" / "dist" / "htmx.min.js", "htmx as npm installed it")
 
     @field_validator("api_rate_limit", "api_key_failure_limit")
     @classmethod
@@ -107,6 +109,12 @@ class Settings(BaseSettings):
             raise ValueError("write the site's address as https://host (no path), e.g. https://pathways.example.org")
         return value.rstrip("/")
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        """warning is WARNING (gunicorn's own settings are written in lowercase)."""
+        return value.upper() if isinstance(value, str) else value
+
     @field_validator("database_url", "feedback_secret", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
@@ -118,7 +126,7 @@ class Settings(BaseSettings):
         config = {name.upper(): value for name, value in self}
         config["TRUSTED_PROXIES"] = frozenset(config["TRUSTED_PROXIES"])
         config.update(TEMPLATES_DIR=_shipped("templates"), MIGRATIONS_DIR=_shipped("migrations"), BABEL_DEFAULT_LOCALE="fr",
-                      BABEL_TRANSLATION_DIRECTORIES=str(_shipped("translations")))
+                      BABEL_TRANSLATION_DIRECTORIES=str(TRANSLATIONS_DIR))  # PATHWAYS_TRANSLATIONS_DIR, else as _shipped() finds it
         return config
 
 
@@ -151,6 +159,8 @@ class ServerSettings(BaseSettings):
     threads: int = _env("PATHWAYS_THREADS", 4, "threads per worker", ge=1, le=64)
     forwarded_allow_ips: str = _env("FORWARDED_ALLOW_IPS", "127.0.0.1", "proxies gunicorn believes about the scheme")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env("PATHWAYS_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
+
+    _upper_level = field_validator("log_level", mode="before")(Settings._upper_level.__func__)
 
 
 def _cpus() -> int:

@@ -10,7 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
-from ..storage import db, retention as storage
+from ..storage import db
+from ..storage import retention as storage
 
 db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
 events_cli = AppGroup("events", help="Anonymous usage counts and feedback.")

@@ -37,7 +37,7 @@ class Bucket:
     education_band: str
 
     @classmethod
-    def of(cls, profile: Profile) -> "Bucket":
+    def of(cls, profile: Profile) -> Bucket:
         """The group a person belongs to."""
         return cls(age_band(profile.age), profile.status, profile.region, EDUCATION_BANDS[profile.education_level])
 

@@ -14,8 +14,17 @@ import click
 from flask import Flask
 
 from .engine import (  # noqa: F401  (the names other layers use, in one place)
-    UPGRADE_COMMAND, Revisions, SchemaBehind, Unavailable, alembic_config, build_engine, create_sqlite, current_revision,
-    downgrade, is_new_database, upgrade,
+    UPGRADE_COMMAND,
+    Revisions,
+    SchemaBehind,
+    Unavailable,
+    alembic_config,
+    build_engine,
+    create_sqlite,
+    current_revision,
+    downgrade,
+    is_new_database,
+    upgrade,
 )
 from .writer import Store
 

@@ -33,7 +33,7 @@ class Deadlines:
             """The work, its outcome handed back to the waiting caller."""
             try:
                 outcome["value"] = work()
-            except BaseException as error:  # noqa: BLE001 - handed back to the caller
+            except BaseException as error:
                 outcome["error"] = error
             finally:
                 self._slots.release()
@@ -50,7 +50,7 @@ class Deadlines:
         """Connect and read the schema revision: None when usable, else unreachable or schema_behind. Never raises."""
         try:
             return self.revisions.problem(current_revision(self.engine))
-        except Exception:  # noqa: BLE001
+        except Exception:
             return "unreachable"
 
     def write_probe(self) -> bool:
@@ -63,7 +63,7 @@ class Deadlines:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
                 connection.exec_driver_sql("ROLLBACK")
             return True
-        except Exception:  # noqa: BLE001
+        except Exception:
             return False
 
     def probe_within(self, timeout: float) -> str | None:

@@ -150,7 +150,7 @@ class Revisions:
     known: frozenset[str]
 
     @classmethod
-    def load(cls, migrations_dir: Path) -> "Revisions":
+    def load(cls, migrations_dir: Path) -> Revisions:
         """Read the migrations folder."""
         script = ScriptDirectory.from_config(alembic_config(migrations_dir))
         return cls(head=script.get_current_head(), known=frozenset(r.revision for r in script.walk_revisions()))

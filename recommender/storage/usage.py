@@ -54,7 +54,7 @@ def record_event(profile: Profile, *, partner: str | None = None, day: dt.date |
         counts = [(USAGE_COUNTS, key, "recommendations")]
         counts += [(SERVICE_COUNTS, (*key, sid), "shown") for sid in sorted(disclosure().offered_to_all(bucket, day))]
         return _store().add(counts, "usage event", request_id=_request_id())
-    except Exception as error:  # noqa: BLE001 - recording must never break a page
+    except Exception as error:
         log.warning("usage event dropped: %s", type(error).__name__)
         return False
 
@@ -77,7 +77,7 @@ def record_feedback(profile: Profile, service_id: str, useful: bool, *, partner:
         row = {"id": uuid.uuid4(), "day": day, "partner_slug": _partner(partner), "service_id": service_id, "useful": bool(useful), **Bucket.of(profile).as_dict()}
         written = _store().write(((FEEDBACK, (row,)),), "feedback", request_id=_request_id(), wait=FEEDBACK_COMMIT_WAIT)
         return RECORDED if written else NOT_RECORDED
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         log.warning("feedback dropped: %s", type(error).__name__)
         return NOT_RECORDED
 

@@ -18,10 +18,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
-from . import questionnaire
-from .context import context
 from ..storage.db import Unavailable
 from ..storage.partners import ACCENT, PartnerEntry, registry
+from . import questionnaire
+from .context import context
 from .security import allow_framing_by
 
 bp = Blueprint("embed", __name__, url_prefix="/embed/<partner>")

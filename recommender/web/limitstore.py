@@ -172,7 +172,7 @@ class Guarded(Storage):
         if time.monotonic() >= self._retry_at:
             try:
                 return getattr(self.remote, name)(*args)
-            except Exception as error:  # noqa: BLE001 - any failure of the remote store
+            except Exception as error:
                 self._failed(error)
         return getattr(self.fallback, name)(*args)
 

@@ -106,7 +106,6 @@ class StderrHandler(logging.StreamHandler):
     @stream.setter
     def stream(self, _value) -> None:
         """Ignored: the handler always writes to the current sys.stderr."""
-        pass
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:

@@ -24,14 +24,14 @@ from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from .i18n import current_lang
-from .context import context
-from .problems import field_errors
 from ..domain.profile import DISABILITIES, EDUCATION_LEVELS, EXECUTIVE_STATUSES, GOALS, MAX_AGE, MIN_AGE, STATUSES, Profile
 from ..domain.recommendation import Recommender
-from .security import CONTENT_SECURITY_POLICY, public_url
 from ..storage.usage import RECORDED, record_event
 from . import feedback as feedback_token
+from .context import context
+from .i18n import current_lang
+from .problems import field_errors
+from .security import CONTENT_SECURITY_POLICY, public_url
 
 bp = Blueprint("questionnaire", __name__)
 

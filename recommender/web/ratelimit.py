@@ -62,7 +62,7 @@ class ApiLimits:
     prefix: str
 
     @classmethod
-    def from_config(cls, config: dict) -> "ApiLimits":
+    def from_config(cls, config: dict) -> ApiLimits:
         """The limits the settings ask for."""
         return cls(
             enabled=config["RATELIMIT_ENABLED"],
@@ -82,7 +82,7 @@ class ApiLimits:
             return None
         try:
             refused = self._refusal()
-        except Exception as error:  # noqa: BLE001 - a storage that fails (limitstore.Guarded already falls back)
+        except Exception as error:
             log.warning("rate limit not checked: %s", type(error).__name__)
             return None
         context().rate_limited = refused
@@ -112,7 +112,7 @@ class ApiLimits:
                 return response
             item, key, count = where
             reset = self.counter.storage.get_expiry(key)
-        except Exception as error:  # noqa: BLE001 - the storage went away between before and after
+        except Exception as error:
             log.warning("rate limit not counted: %s", type(error).__name__)
             return response
         response.headers["X-RateLimit-Limit"] = str(item.amount)

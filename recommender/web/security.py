@@ -114,7 +114,7 @@ class LastResort:
     def __call__(self, environ, start_response):
         try:
             return self.wsgi_app(environ, start_response)
-        except Exception:  # noqa: BLE001 - the one place nothing may escape
+        except Exception:
             log.exception("the error page itself failed on %s", environ.get("PATH_INFO", "?"))
             headers = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"), ("X-Frame-Options", "SAMEORIGIN"),
                        ("Referrer-Policy", "no-referrer"), ("Content-Security-Policy", f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'self'"),

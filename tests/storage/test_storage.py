@@ -16,16 +16,15 @@ from sqlalchemy import Boolean, Date, Uuid, column, inspect, select, table, text
 from sqlmodel import SQLModel
 
 from recommender import create_app
-from recommender.storage import db
-from recommender.domain.ranking import train_ranker
 from recommender.domain.privacy import Bucket
+from recommender.domain.ranking import train_ranker
+from recommender.storage import db
 from recommender.storage.retention import retention_cutoff
-from recommender.storage.training import MAX_BUCKET_WEIGHT, feedback_rows
-from recommender.storage.usage import NOT_KEPT, NOT_RECORDED, RECORDED, disclosure, record_event, record_feedback
+from recommender.storage.training import feedback_rows
+from recommender.storage.usage import NOT_RECORDED, RECORDED, disclosure, record_event, record_feedback
 from tests.conftest import person
+from tests.db_support import BACKENDS, MIGRATIONS, app_config, database_url, db_app, empty_db, make_database  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
 from tests.feedback_support import api_token
-from tests.db_support import BACKENDS, MIGRATIONS, app_config, make_database
-from tests.db_support import database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
 
 # The whole list of what a count or a feedback answer may hold (issue 6): the buckets, the partner page, the service;
 # counts; for feedback, the verdict and a random row key.

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from recommender.domain.profile import Profile
 from recommender.storage.usage import NOT_RECORDED, RECORDED
 from recommender.web import feedback, questionnaire
 from tests.feedback_support import page_token
-from recommender.domain.profile import Profile
 
 from .conftest import EMPLOYEE, YOUNG, query
 

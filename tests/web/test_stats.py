@@ -7,13 +7,11 @@ import html
 import re
 
 from recommender import create_app
-from recommender.storage.models import Partner
 from recommender.domain.privacy import Bucket
+from recommender.storage.models import Partner
 from recommender.storage.usage import RECORDED, disclosure, record_event, record_feedback
-from recommender.web.stats.cells import MIN_PEOPLE
 from tests.conftest import person
-from tests.db_support import app_config, closed_port
-from tests.db_support import database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
+from tests.db_support import app_config, closed_port, database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
 
 TODAY = dt.date.today()
 THIS_MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())

@@ -80,7 +80,7 @@ class Totals:
     feedback: dict[str, tuple[int, int]]
 
     @classmethod
-    def of(cls, cells: Cells, partner: str | None) -> "Totals":
+    def of(cls, cells: Cells, partner: str | None) -> Totals:
         """Add up the published cells of `partner`'s page (None: every page, the site's included)."""
         mine = (lambda key: True) if partner is None else (lambda key: key[0] == partner)
         weeks, statuses, regions = defaultdict(int), defaultdict(int), defaultdict(int)
