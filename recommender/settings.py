@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     api_rate_limit: str = _env("PATHWAYS_API_RATE_LIMIT", "120 per minute", "anonymous API calls and results pages per client address")
     ratelimit_storage_uri: str = _env("PATHWAYS_RATELIMIT_STORAGE_URI", "local://", "local:// (shared by the workers of one machine), memory:// or redis://")
     ratelimit_enabled: bool = _env("PATHWAYS_RATELIMIT_ENABLED", True, "1 or 0")
-    ratelimit_timeout_ms: int = _env("PATHWAYS_RATELIMIT_TIMEOUT_MS", 20, "Redis connect and read timeout, milliseconds", ge=1, le=5000)
+    ratelimit_timeout_ms: int = _env("PATHWAYS_RATELIMIT_TIMEOUT_MS", 50, "Redis connect and read timeout, milliseconds", ge=1, le=5000)
     api_key_failure_limit: str = _env("PATHWAYS_API_KEY_FAILURE_LIMIT", "10 per minute", "wrong partner keys per client address")
     trusted_proxies: Annotated[tuple[str, ...], NoDecode] = _env("PATHWAYS_TRUSTED_PROXIES", (), "addresses of reverse proxies whose X-Forwarded-For is believed, comma-separated")
     public_base_url: str = _env("PATHWAYS_PUBLIC_BASE_URL", "", "https://host the share links point to (empty: links without a host)")
