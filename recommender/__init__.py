@@ -7,14 +7,14 @@ import gc
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from .web import api, embed, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 from . import cli
-from .storage import db, partners
 from .domain import i18n as domain_i18n
 from .domain import ranker_file
 from .domain.recommendation import Knowledge, Recommender
-from .settings import from_environment
 from .domain.sourcefile import DataFileError
+from .settings import from_environment
+from .storage import db, partners
+from .web import api, disclosed, embed, feedback, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 
 
 class BrokenData(SystemExit):
@@ -42,6 +42,8 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     db.init_app(app)
     partners.init_app(app)
+    feedback.init_app(app)
+    disclosed.init_app(app)
     security.init_app(app)
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender.domain.eligibility import decide, verdict
-from recommender.domain.profile import CHOICES, FIELD_VALUES, OPTIONAL_FIELDS, DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, REGIONS, STATUSES, Profile
+from recommender.domain.profile import CHOICES, DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, FIELD_VALUES, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, OPTIONAL_FIELDS, REGIONS, STATUSES, Profile
 
 from .conftest import TODAY
 

@@ -20,10 +20,10 @@ import numpy as np
 
 from .conditions import NO, YES
 from .eligibility import verdict
+from .facts import question_problems
 from .profile import APPLIES_WHEN, CORE_FIELDS, EARLIEST_AS_OF, OPTIONAL_FIELDS, Profile, applies
 from .rules import RuleBook
 from .tables import Column, DecisionTables
-from .facts import question_problems
 from .values import FIELD_ANSWERS, Answer, Test, answer_classes, confirms, leaves_with_polarity
 
 SPACE_FIELDS = CORE_FIELDS

@@ -3,17 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .i18n import DEFAULT_LANG, LANGUAGES
 
 Status = Literal["pupil", "student", "apprentice", "employee", "civil_servant", "self_employed", "job_seeker", "inactive"]
 Region = Literal["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"]
 Disability = Literal["none", "recognised", "unrecognised"]
 EducationLevel = Literal["none", "level3", "level4", "level5", "level6", "level7", "level8"]
 Goal = Literal["find_job", "change_career", "train", "validate_experience", "choose_studies", "return_to_education"]
-Lang = Literal["fr", "en"]
+# The languages are the catalogues present (domain/i18n.py): adding one adds it here, to the API's enums and to
+# the pages. To a type checker a language is any str; to pydantic, exactly one of them.
+if TYPE_CHECKING:
+    Lang = str
+else:
+    Lang = Literal[LANGUAGES]
 # The optional facts' values (facts.py has their questions): as few as the rules need.
 Nationality = Literal["french", "eu", "other"]  # eu: another EU or EEA country, or Switzerland
 Recognition = Literal["rqth", "aah", "invalidity_pension", "other"]
@@ -27,7 +36,7 @@ REGIONS: tuple[str, ...] = get_args(Region)
 DISABILITIES: tuple[str, ...] = get_args(Disability)
 EDUCATION_LEVELS: tuple[str, ...] = get_args(EducationLevel)
 GOALS: tuple[str, ...] = get_args(Goal)
-LANGS: tuple[str, ...] = get_args(Lang)
+LANGS: tuple[str, ...] = LANGUAGES
 # Only these statuses can be private-sector cadres; for the others the answer is meaningless.
 EXECUTIVE_STATUSES = ("employee", "job_seeker")
 # The law is encoded from the 2019 reforms on; later dates are the law as known today.
@@ -63,7 +72,8 @@ RULE_FIELDS = ("age",) + tuple(FIELD_VALUES)
 CORE_FIELDS = ("age", "status", "region", "disability", "education_level")  # the five questions everybody answers
 # Facts beyond the five questions: None means "not answered", and a rule's test on it is then UNKNOWN.
 OPTIONAL_FIELDS = tuple(name for name in RULE_FIELDS if name not in CORE_FIELDS)
-# What may never be stored, logged or sent to a partner page (health, benefits, nationality, asylum).
+# Answers about health, benefits, nationality and asylum: never stored, never sent to a partner's page, and no
+# stored or sent fact may depend on them (recommender/domain/privacy.py derives what follows).
 SENSITIVE_FIELDS = ("disability", "recognition", "benefits", "nationality", "international_protection")
 # An optional answer has a meaning only where another answer allows it: (field, the values that allow it). Elsewhere
 # it is dropped, so that an answer that means nothing never decides anything (nor is asked).
@@ -131,7 +141,7 @@ class Profile(BaseModel):
         return None if chosen is None else tuple(c for c in CHOICES[str(info.field_name)] if c in chosen)
 
     @model_validator(mode="after")
-    def _only_where_meaningful(self) -> "Profile":
+    def _only_where_meaningful(self) -> Profile:
         """Drop the optional answers that have no meaning for this person (the cadre answer of a pupil...)."""
         answers = {name: getattr(self, name) for name in RULE_FIELDS}
         for name in OPTIONAL_FIELDS:
@@ -170,7 +180,7 @@ class RecommendationRequest(Profile):
         description=f"Evaluate the law as it stood on that date (default: today), from {EARLIEST_AS_OF} to one year ahead.",
         json_schema_extra=lambda schema: schema.update(pattern=date_pattern(EARLIEST_AS_OF, latest_as_of())),
     )
-    lang: Lang = "fr"
+    lang: Lang = DEFAULT_LANG
     limit: int = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, strict=True,
         description=f"At most this many recommendations, and this many services that do not fit, are described (default {DEFAULT_LIMIT}); `counts` gives the totals.",
@@ -181,6 +191,16 @@ class RecommendationRequest(Profile):
     def _whole_limit(cls, value: object) -> object:
         """A limit of 10.0 is 10."""
         return whole_number(value)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso_day(cls, value: object) -> object:
+        """Only YYYY-MM-DD, as the published schema says (not a datetime, not a timestamp)."""
+        if value is None or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise PydanticCustomError("date_parsing", "must be a date written YYYY-MM-DD")
+        return value
 
     @field_validator("as_of")
     @classmethod

@@ -24,6 +24,7 @@ from sklearn.linear_model import Ridge
 from .catalogue import Catalogue, Service
 from .eligibility import verdict
 from .features import AUDIENCE_PHRASES, all_profile_features, profile_features, service_features
+from .i18n import LANGUAGES, N_, translate
 from .memo import CACHES, cached
 from .profile import Profile
 from .rules import RuleBook
@@ -37,13 +38,14 @@ MAX_GRADE = 3
 Floats = np.ndarray[Any, np.dtype[np.float64]]
 FeedbackRow = tuple[Profile, str, int, float]  # a person's profile, a service, its grade, the row's weight
 Group = tuple[Profile, float, list[tuple[str, int]]]  # a profile, its weight, and its candidates with their grades
-# Reason prefixes by position: the first, the next two, the rest.
+# Reasons by position (the first, the next two, the rest), naming the people the pulling features describe.
 POSITION_PHRASES = (
-    Text(fr="Conseillé en premier", en="Recommended first for"),
-    Text(fr="Parmi les premiers conseils", en="Among the first recommendations for"),
-    Text(fr="Également utile", en="Also useful for"),
+    N_("Recommended first for %(audience)s"),
+    N_("Among the first recommendations for %(audience)s"),
+    N_("Also useful for %(audience)s"),
 )
-GENERIC_REASON = Text(fr="Également utile dans votre situation", en="Also useful in your situation")
+TWO_AUDIENCES = N_("%(first)s and %(second)s")
+GENERIC_REASON = N_("Also useful in your situation")
 
 
 @dataclass(frozen=True)
@@ -79,10 +81,10 @@ class PriorityRanker:
 class PopularityRanker:
     """Services most often named by the experts first: the other baseline."""
 
-    def __init__(self, catalogue: Catalogue, cases: list["Case"]):
+    def __init__(self, catalogue: Catalogue, cases: list[Case]):
         """Add up each service's expert grades."""
         self._priority = {sid: service.priority for sid, service in catalogue.services.items()}
-        self._weight = {sid: 0 for sid in catalogue.services}
+        self._weight = dict.fromkeys(catalogue.services, 0)
         for case in cases:
             for sid, grade in case.expert.items():
                 self._weight[sid] += grade
@@ -147,7 +149,7 @@ class SimilarityRanker:
 
     @classmethod
     def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0,
-            extra: Iterable[FeedbackRow] = ()) -> "SimilarityRanker":
+            extra: Iterable[FeedbackRow] = ()) -> SimilarityRanker:
         """Fit on the cases (and optional extra (profile, service, grade, weight) feedback rows)."""
         groups: list[Group] = [(case.profile, case.weight, [(sid, case.expert.get(sid, 0)) for sid in candidates_for(book, case.profile, day)]) for case in cases]
         groups += [(profile, weight, [(sid, grade)]) for profile, sid, grade, weight in extra]
@@ -194,14 +196,16 @@ class SimilarityRanker:
 
     @staticmethod
     def _phrase(prefix_index: int, names: tuple[str, ...]) -> Text:
-        """The reason for a position and its pulling features, in both languages."""
-        phrases = [AUDIENCE_PHRASES[name] for name in names]
-        if not phrases:
-            return GENERIC_REASON
-        prefix = POSITION_PHRASES[prefix_index]
-        fr = prefix.fr + " " + " et ".join(p.fr for p in phrases)
-        en = prefix.en + " " + " and ".join(p.en for p in phrases)
-        return Text(fr=fr, en=en)
+        """The reason for a position and its pulling features, in every language (made once per key)."""
+        def phrase(lang: str) -> str:
+            """The reason in one language."""
+            if not names:
+                return translate(lang, GENERIC_REASON)
+            audiences = [translate(lang, AUDIENCE_PHRASES[name]) for name in names]
+            audience = audiences[0] if len(audiences) == 1 else translate(lang, TWO_AUDIENCES, first=audiences[0], second=audiences[1])
+            return translate(lang, POSITION_PHRASES[prefix_index], audience=audience)
+
+        return Text(**{lang: phrase(lang) for lang in LANGUAGES})
 
 
 def _service_matrix(catalogue: Catalogue, named: set[str]) -> tuple[list[str], Floats]:

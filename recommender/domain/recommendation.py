@@ -13,7 +13,7 @@ from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, fil
 from .conditions import NO
 from .followups import Asker
 from .memo import cached
-from .profile import DEFAULT_LIMIT, LANGS, Profile
+from .profile import DEFAULT_LIMIT, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
 from .rules import RuleBook, load_rules
 from .tables import DecisionTables
@@ -28,7 +28,7 @@ class Knowledge:
     tables: DecisionTables
 
     @classmethod
-    def load(cls, rules_dir: Path, data_dir: Path) -> "Knowledge":
+    def load(cls, rules_dir: Path, data_dir: Path) -> Knowledge:
         """Load the catalogue, then the rules that must name its services, then compile the rules."""
         catalogue = load_catalogue(data_dir)
         rules = load_rules(rules_dir, frozenset(catalogue.services))
@@ -159,8 +159,8 @@ class Recommender:
 
 def _names_region(service: Service, contact: Operator) -> bool:
     """Whether an operator's contact or steps (or the service's) hold `{region...}` placeholders."""
-    texts = [contact.url, *(contact.name(lang) for lang in LANGS)]
-    texts += [t for step in contact.steps + service.next_steps for t in (step.url, *(step.text(lang) for lang in LANGS))]
+    texts = [contact.url, *contact.name.every()]
+    texts += [t for step in contact.steps + service.next_steps for t in (step.url, *step.text.every())]
     return any("{" in text for text in texts if text)
 
 

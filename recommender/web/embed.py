@@ -18,10 +18,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
-from . import questionnaire
-from .context import context
 from ..storage.db import Unavailable
 from ..storage.partners import ACCENT, PartnerEntry, registry
+from . import questionnaire
+from .context import context
 from .security import allow_framing_by
 
 bp = Blueprint("embed", __name__, url_prefix="/embed/<partner>")
@@ -105,12 +105,12 @@ def _find_partner() -> Response | None:
 
 def _this_address(**changes) -> dict:
     """The values that build the requested address again (query, path, then `changes`)."""
-    return {**request.args.to_dict(flat=False), **(request.view_args or {}), **changes}
+    return {**questionnaire.plain_args(), **(request.view_args or {}), **changes}
 
 
 def _problem_page(slug: str | None, code: int, title: str, message: str) -> Response:
-    """A page explaining why there is no widget; any page may show it, so the webmaster sees it where it goes wrong."""
-    allow_framing_by("*")
+    """A page explaining why there is no widget: framed by no other site (who would frame an unknown partner's page?
+    a clickjacking page); the webmaster reads it by opening the frame's address."""
     context().here = (request.endpoint, _this_address(partner=slug))  # its language switch stays on this address
     response = questionnaire.render("errors/error.html", status=code, code=code, title=title, message=message, back=None)
     response.headers["Cache-Control"] = "no-store"

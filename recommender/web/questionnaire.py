@@ -24,13 +24,14 @@ from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from .i18n import current_lang
-from .context import context
-from .problems import field_errors
 from ..domain.profile import DISABILITIES, EDUCATION_LEVELS, EXECUTIVE_STATUSES, GOALS, MAX_AGE, MIN_AGE, STATUSES, Profile
 from ..domain.recommendation import Recommender
-from .security import CONTENT_SECURITY_POLICY
-from ..storage.usage import record_event, record_feedback
+from ..storage.usage import RECORDED, record_event
+from . import feedback as feedback_token
+from .context import context
+from .i18n import current_lang
+from .problems import field_errors
+from .security import CONTENT_SECURITY_POLICY, public_url
 
 bp = Blueprint("questionnaire", __name__)
 
@@ -364,10 +365,16 @@ def language_url(lang: str) -> str:
     """This page in another language: same answers, same step."""
     endpoint, values = context().here or (None, {})
     if endpoint is None and request.method == "GET" and request.endpoint:
-        endpoint, values = request.endpoint, {**(request.view_args or {}), **request.args.to_dict(flat=False)}
+        endpoint, values = request.endpoint, {**(request.view_args or {}), **plain_args()}
     if endpoint is None:
         endpoint, values = journey("start"), {}
     return url_for(endpoint, **{**values, "lang": lang})
+
+
+def plain_args() -> dict:
+    """The query's parameters, without url_for's reserved ones (_anchor, _method, _scheme, _external...), which a
+    client must not be able to pass on (they gave a 500, or a link to the attacker's host)."""
+    return {key: value for key, value in request.args.to_dict(flat=False).items() if not key.startswith("_")}
 
 
 def is_fragment() -> bool:
@@ -465,8 +472,9 @@ def results() -> Response:
     recommendation = recommender().recommend(profile, dt.date.today(), current_lang())
     thanked = request.args.get("feedback")
     if thanked is None:  # coming back after a no-JavaScript feedback is not a new visit
-        record_event(profile, [item["id"] for item in recommendation["recommendations"]], partner=partner_slug())
-    share_url = page_url(f"{bp.name}.results", answers, _external=True)  # the site's page, even from a widget
+        record_event(profile, partner=partner_slug())
+    feedback_token.offer(profile, dt.date.today(), [item["id"] for item in recommendation["recommendations"]])
+    share_url = public_url(page_url(f"{bp.name}.results", answers))  # the site's page, even from a widget
     return render("questionnaire/results.html", answers=answers, recommendation=recommendation, thanked=thanked,
                   share_url=share_url, answers_line=answers_line(answers))
 
@@ -480,23 +488,30 @@ def feedback() -> Response:
     useful = {"yes": True, "no": False}.get(request.form.get("useful", ""))
     if profile is None or useful is None or service_id not in recommender().knowledge.catalogue.services:
         return _feedback_refused(answers, service_id, errors, useful)
-    record_feedback(profile, service_id, useful, partner=partner_slug())  # False when the database is away: the person is thanked anyway
+    try:
+        outcome = feedback_token.take(profile, service_id, useful, request.form.get("token", ""), partner=partner_slug())
+    except feedback_token.BadToken:
+        outcome = feedback_token.BAD_TOKEN
+    if outcome != RECORDED:  # said as it is: a "thank you" only for what was kept
+        return _feedback_refused(answers, service_id, errors, useful, feedback_token.page_reason(outcome), 503 if outcome == "not_recorded" else 422)
     if request.htmx:
         return render("questionnaire/_feedback.html", service_id=service_id, thanked=True, answers=answers, name="", problem=None)
     return redirect(page_url(".results", answers, feedback=service_id) + f"#feedback-{service_id}", 303)
 
 
-def _feedback_refused(answers: dict, service_id: str, errors: dict, useful: bool | None) -> Response:
-    """A feedback we cannot take (only a hand-made request gets here): say exactly why."""
-    if errors:
+def _feedback_refused(answers: dict, service_id: str, errors: dict, useful: bool | None, reason: str | None = None, status: int = 422) -> Response:
+    """A feedback we cannot take or could not record: say exactly why."""
+    if reason:
+        pass
+    elif errors:
         reason = _("The answers sent with it are incomplete or wrong: %(fields)s.", fields=", ".join(str(SHORT_LABELS[f]) for f in errors))
     elif useful is None:
         reason = _("Say “Yes” or “No”.")
     else:
         reason = _("There is no service “%(service)s”.", service=service_id)
     if request.htmx:
-        return render("questionnaire/_feedback.html", status=422, service_id=service_id, thanked=False, answers=answers, name="", problem=reason)
-    return render("errors/error.html", status=422, code=422, title=_("We could not record your opinion"), message=reason,
+        return render("questionnaire/_feedback.html", status=status, service_id=service_id, thanked=False, answers=answers, name="", problem=reason)
+    return render("errors/error.html", status=status, code=status, title=_("We could not record your opinion"), message=reason,
                   back=page_url(".results", answers) if not errors else None)
 
 

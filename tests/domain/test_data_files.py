@@ -9,18 +9,17 @@ import pytest
 
 from recommender.domain.catalogue import Regions, Service, fill
 from recommender.domain.profile import REGIONS
-from recommender.settings import ROOT
 from recommender.domain.sourcefile import load_yaml
-
-from tests.conftest import TODAY
+from recommender.settings import ROOT
 
 SERVICE_FILES = sorted((ROOT / "data" / "services").glob("*.yaml"))
-REQUIRED_IDS = (
-    "cep cpf vae bilan-competences mission-locale cej france-travail cap-emploi apec transitions-pro rqth cio suio "
-    "handicap-etudiant mon-orientation-en-ligne parcoursup reviens-te-former e2c epide sma service-civique carif-oref "
-    "cite-des-metiers info-jeunes mon-master enseignant-referent cma-cci formation-continue-universite smv agefiph ladom "
-    "periode-reconversion demission-reconversion agir hope"
-).split()
+REQUIRED_IDS = [
+    "cep", "cpf", "vae", "bilan-competences", "mission-locale", "cej", "france-travail", "cap-emploi", "apec",
+    "transitions-pro", "rqth", "cio", "suio", "handicap-etudiant", "mon-orientation-en-ligne", "parcoursup",
+    "reviens-te-former", "e2c", "epide", "sma", "service-civique", "carif-oref", "cite-des-metiers",
+    "info-jeunes", "mon-master", "enseignant-referent", "cma-cci", "formation-continue-universite", "smv",
+    "agefiph", "ladom", "periode-reconversion", "demission-reconversion", "agir", "hope",
+]
 
 
 @pytest.fixture(scope="module")

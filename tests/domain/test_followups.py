@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,6 @@ from recommender import create_app
 from recommender.domain.facts import QUESTIONS, question_problems
 from recommender.domain.profile import DISABILITIES, EDUCATION_LEVELS, OPTIONAL_FIELDS, STATUSES, Profile
 from recommender.settings import ROOT
-
 from tests.conftest import TODAY, person
 
 

@@ -133,7 +133,7 @@ def test_an_unknown_language_on_the_catalogue_is_refused_with_what_is_allowed(cl
     assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
     [error] = refused.get_json()["errors"]
     assert (error["field"], error["allowed"], error["received"]) == ("lang", ["fr", "en"], "de")
-    assert "fr or en" in error["detail"]
+    assert "allowed: one of: fr, en" in error["detail"]
     assert client.get(f"{path}?lang=en").status_code == 200
 
 
