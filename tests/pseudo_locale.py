@@ -165,7 +165,8 @@ def api_texts(client) -> list[tuple[str, str]]:
     return [(f"{call.request.method} {call.request.path} {call.status_code}", text) for call in calls for text in _read(call.get_json())]
 
 
-READ_FIELDS = {"name", "summary", "why", "to_confirm", "why_not", "would_change", "ranking_reason", "text", "cost", "delivered_by", "title", "detail"}
+READ_FIELDS = {"name", "summary", "why", "to_confirm", "why_not", "would_change", "ranking_reason", "text", "cost", "delivered_by", "title", "detail",
+               "question", "label"}  # the last two: follow-up questions
 
 
 def _read(value: object, field: str | None = None) -> list[str]:
