@@ -7,7 +7,7 @@ import gc
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from .web import api, embed, i18n, openapi, ops, questionnaire, ratelimit, security, stats
+from .web import api, embed, errors, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 from . import cli
 from .storage import db, partners
 from .domain import i18n as domain_i18n
@@ -77,14 +77,14 @@ def register_errorhandlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith(api.bp.url_prefix):
             return api.api_http_error(error)
-        return questionnaire.page_error(error)
+        return errors.page_error(error)
 
     def server_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         if request.path.startswith(api.bp.url_prefix):
             return api.api_server_error(error)
-        return questionnaire.server_error_page(error)
+        return errors.server_error_page(error)
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, server_error)

@@ -19,6 +19,7 @@ from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
 from . import questionnaire
+from .pages import render
 from .context import context
 from ..storage.db import Unavailable
 from ..storage.partners import ACCENT, PartnerEntry, registry
@@ -112,7 +113,7 @@ def _problem_page(slug: str | None, code: int, title: str, message: str) -> Resp
     """A page explaining why there is no widget; any page may show it, so the webmaster sees it where it goes wrong."""
     allow_framing_by("*")
     context().here = (request.endpoint, _this_address(partner=slug))  # its language switch stays on this address
-    response = questionnaire.render("errors/error.html", status=code, code=code, title=title, message=message, back=None)
+    response = render("errors/error.html", status=code, code=code, title=title, message=message, back=None)
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -19,7 +19,8 @@ from sqlmodel import Session, select
 from ..storage.db import Unavailable
 from .i18n import current_lang
 from ..storage.models import Feedback, Partner, ServiceCount, UsageCount
-from .questionnaire import OPTIONS, SECURITY_HEADERS, render
+from .pages import SECURITY_HEADERS, render
+from .questions import OPTIONS
 from ..storage.usage import PARTNER_SLUG
 from ..domain.texts import Text
 
