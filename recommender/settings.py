@@ -48,6 +48,14 @@ def from_environment() -> dict:
         # Web pages: French by default; catalogues compiled in translations/ (see recommender/i18n.py).
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_TRANSLATION_DIRECTORIES": str(_shipped("translations")),
+        # Who publishes and hosts this copy of the service (legal notice, accessibility statement, results page). Empty:
+        # the pages say plainly that whoever runs it has not set it yet (recommender/web/trust.py).
+        "PUBLISHER": os.environ.get("PATHWAYS_PUBLISHER", "Pathways"),
+        "PUBLISHER_ADDRESS": os.environ.get("PATHWAYS_PUBLISHER_ADDRESS", ""),
+        "PUBLICATION_DIRECTOR": os.environ.get("PATHWAYS_PUBLICATION_DIRECTOR", ""),
+        "CONTACT": os.environ.get("PATHWAYS_CONTACT", ""),  # an email address or a web address
+        "HOST": os.environ.get("PATHWAYS_HOST", ""),  # the hosting provider's name
+        "HOST_ADDRESS": os.environ.get("PATHWAYS_HOST_ADDRESS", ""),  # its postal address and telephone
         # htmx comes from npm (package.json, `npm ci`); the app serves it from node_modules, nothing is copied.
         "HTMX_FILE": Path(os.environ.get("PATHWAYS_HTMX_FILE", ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js")),
     }

@@ -180,4 +180,5 @@ def loader() -> Response:
 
 @cache
 def _loader_bytes(path: str) -> bytes:
+    """The loader's bytes, read once per process."""
     return Path(path).read_bytes()

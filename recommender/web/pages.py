@@ -6,13 +6,11 @@ HX-Request`). Pages whose address holds answers are kept out of caches (`no_stor
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Flask, Response, current_app, render_template, request
-from flask_babel import format_date
 from htmx_flask import Htmx
 from jinja2 import StrictUndefined
 
+from .french import french_terms, in_french, long_date
 from .navigation import journey, language_url, page_url, step_url
 from .security import CONTENT_SECURITY_POLICY
 
@@ -21,7 +19,7 @@ from .security import CONTENT_SECURITY_POLICY
 # common ones stays for modules that still add them themselves; security.py has the last word.
 SECURITY_HEADERS = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 # Pages whose URL holds answers are kept out of shared and disk caches.
-PRIVATE_PAGES = {"question", "answer", "check", "results", "counsellor", "feedback"}
+PRIVATE_PAGES = {"question", "answer", "check", "results", "print_results", "counsellor", "feedback", "report", "send_report"}
 HTMX_CONFIG = {
     "includeIndicatorStyles": False,  # htmx would inject an inline <style>, which the CSP forbids
     "allowEval": False,
@@ -46,11 +44,6 @@ def is_fragment() -> bool:
     return bool(htmx) and not htmx.history_restore_request and htmx.target == "main"
 
 
-def long_date(iso: str) -> str:
-    """A date as people write it in the page's language (20 novembre 2026, 20 November 2026)."""
-    return format_date(dt.date.fromisoformat(iso), "long")
-
-
 def template_helpers() -> dict:
     """Helpers every page can use (the base layout needs them, whichever blueprint renders)."""
     return {
@@ -65,10 +58,17 @@ def template_helpers() -> dict:
     }
 
 
+def set_up_filters(app: Flask) -> None:
+    """Template filters and globals for French passages (french.py)."""
+    app.jinja_env.filters["fr_terms"] = french_terms
+    app.jinja_env.globals["in_french"] = in_french
+
+
 def set_up(app: Flask) -> None:
     """Make `request.htmx` and the helpers available, and fail on any undefined template variable in tests."""
     Htmx(app)
     app.context_processor(template_helpers)
+    set_up_filters(app)
     if app.testing:
         app.jinja_env.undefined = StrictUndefined
     if not app.config["HTMX_FILE"].is_file():

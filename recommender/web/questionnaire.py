@@ -16,9 +16,11 @@ from flask_babel import gettext as _
 from . import assets, pages
 from .answers import MAX_ANSWER_LENGTH, answers_line, check_answers, read_answers, read_return_to
 from .context import context
+from .grouping import Layout, layout
 from .i18n import current_lang
 from .navigation import back_url, error_links, journey, next_url, page_url, partner_slug, progress, step_url, summary_rows
 from .pages import render
+from .plausibility import unusual
 from .questions import HINTS, SHORT_LABELS, STEP_BY_SLUG, STEPS, Step, choices, question_text, recommender
 from ..domain.profile import MAX_AGE, MIN_AGE
 from ..storage.usage import record_event, record_feedback
@@ -66,7 +68,7 @@ def check() -> Response:
     """Check your answers: one line per answer with a change link."""
     answers = read_answers(request.args)
     _profile, errors = check_answers(answers)
-    return _check_page(answers, errors)
+    return check_page(answers, errors)
 
 
 @bp.get("/results")
@@ -75,14 +77,14 @@ def results() -> Response:
     answers = read_answers(request.args)
     profile, errors = check_answers(answers)
     if profile is None:
-        return _check_page(answers, errors, status=422)
+        return check_page(answers, errors, status=422)
     recommendation = recommender().recommend(profile, dt.date.today(), current_lang())
     thanked = request.args.get("feedback")
     if thanked is None:  # coming back after a no-JavaScript feedback is not a new visit
         record_event(profile, [item["id"] for item in recommendation["recommendations"]], partner=partner_slug())
     share_url = page_url(f"{bp.name}.results", answers, _external=True)  # the site's page, even from a widget
     return render("questionnaire/results.html", answers=answers, recommendation=recommendation, thanked=thanked,
-                  share_url=share_url, answers_line=answers_line(answers))
+                  share_url=share_url, answers_line=answers_line(answers), layout=results_layout(recommendation))
 
 
 @bp.post("/feedback")
@@ -123,7 +125,8 @@ def counsellor() -> Response:
     shown_errors = {f: m for f, m in errors.items() if f in answers}
     recommendation = recommender().recommend(profile, dt.date.today(), current_lang()) if profile else None
     values = {"answers": answers, "errors": shown_errors, "pending": pending, "recommendation": recommendation, "options": choices,
-              "age_hint": _("In years, from %(min)d to %(max)d.", min=MIN_AGE, max=MAX_AGE)}
+              "age_hint": _("In years, from %(min)d to %(max)d.", min=MIN_AGE, max=MAX_AGE), "notes": unusual(answers),
+              "layout": results_layout(recommendation) if recommendation else None}
     if request.htmx and request.htmx.target == "counsellor-results":
         return render("questionnaire/_counsellor_results.html", oob=True, **values)
     return render("questionnaire/counsellor.html", oob=False, **values)
@@ -133,6 +136,11 @@ def counsellor() -> Response:
 def privacy() -> Response:
     """What is stored, what is not, for how long."""
     return render("questionnaire/privacy.html")
+
+
+def results_layout(recommendation: dict) -> Layout:
+    """The recommendations as the page shows them: the first ones, then the others grouped (grouping.py)."""
+    return layout(recommendation["recommendations"], recommender().knowledge.catalogue)
 
 
 def _step(slug: str) -> Step:
@@ -151,7 +159,10 @@ def _step_page(step: Step, answers: dict, errors: dict, return_to: str | None, s
     )
 
 
-def _check_page(answers: dict, errors: dict, status: int = 200) -> Response:
+def check_page(answers: dict, errors: dict, status: int = 200) -> Response:
     """The check page: every answer, with the errors linked to their questions."""
     return render("questionnaire/check.html", status=status, answers=answers, errors=errors, rows=summary_rows(answers),
                   error_links=error_links(errors, answers))
+
+
+from . import keep, reports, trust  # noqa: E402,F401 - their pages join this blueprint (print, error reports, legal)
