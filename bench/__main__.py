@@ -138,7 +138,7 @@ def machine() -> dict:
     load = os.getloadavg()[0]
     summary = f"{cpu}, {os.cpu_count()} cores, {memory / 1024:.0f} GiB, Python {platform.python_version()}, {platform.system()} {platform.release()}"
     return {"summary": summary, "cpu": cpu, "cores": os.cpu_count(), "memory_mib": memory, "python": platform.python_version(),
-            "commit": commit or None, "load_average_at_start": round(load, 2), "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            "commit": commit or None, "load_average_at_start": round(load, 2), "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 
 def requirements() -> list[str]:

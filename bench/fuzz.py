@@ -31,7 +31,7 @@ def run(port: int, *, examples: int, seed: int = 7, log: Path) -> dict:
     output = done.stdout + done.stderr
     log.write_text(output)
     cases = re.search(r"(\d[\d,]*) generated", output)
-    failures = dict((title.strip(), int(count)) for title, count in re.findall(r"❌ (ST\d+ [^:\n]+): (\d+)", output))
+    failures = {title.strip(): int(count) for title, count in re.findall(r"❌ (ST\d+ [^:\n]+): (\d+)", output)}
     return {
         "operations": (m.group(1) if (m := re.search(r"Operations:\s+(\d+) selected", output)) else None),
         "test_cases": int(cases.group(1).replace(",", "")) if cases else None, "exit_code": done.returncode,

@@ -25,7 +25,7 @@ class Relay:
         self._thread = threading.Thread(target=self._loop, name="bench-db-relay", daemon=True)
         self._selector = selectors.DefaultSelector()
 
-    def start(self) -> "Relay":
+    def start(self) -> Relay:
         """Listen on a free loopback port and start relaying."""
         self._listen()
         self._thread.start()

@@ -16,6 +16,7 @@ import datetime as dt
 import random
 import shutil
 from pathlib import Path
+from typing import get_args
 
 import yaml
 
@@ -24,7 +25,6 @@ from recommender.domain.eligibility import verdict
 from recommender.domain.profile import DISABILITIES, EDUCATION_LEVELS, MAX_AGE, MIN_AGE, REGIONS, STATUSES
 from recommender.domain.rules import ServiceRules
 from recommender.settings import from_environment
-from typing import get_args
 
 SIZES = (25, 250, 2_500, 10_000)
 VALUES = {"status": STATUSES, "region": REGIONS, "disability": DISABILITIES, "education_level": EDUCATION_LEVELS}

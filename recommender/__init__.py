@@ -7,14 +7,14 @@ import gc
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
-from .web import api, embed, errors, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 from . import cli
-from .storage import db, partners
 from .domain import i18n as domain_i18n
 from .domain import ranker_file
 from .domain.recommendation import Knowledge, Recommender
-from .settings import from_environment
 from .domain.sourcefile import DataFileError
+from .settings import from_environment
+from .storage import db, partners
+from .web import api, embed, errors, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 
 
 class BrokenData(SystemExit):

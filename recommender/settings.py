@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .domain.i18n import DEFAULT_DIRECTORY as TRANSLATIONS_DIR  # the languages spoken are the catalogues found there
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,7 +49,7 @@ def from_environment() -> dict:
         "LOG_FORMAT": os.environ.get("PATHWAYS_LOG_FORMAT", "json"),  # json or text
         # Web pages: French by default; catalogues compiled in translations/ (see recommender/i18n.py).
         "BABEL_DEFAULT_LOCALE": "fr",
-        "BABEL_TRANSLATION_DIRECTORIES": str(_shipped("translations")),
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),  # PATHWAYS_TRANSLATIONS_DIR, else as _shipped() finds it
         # Who publishes and hosts this copy of the service (legal notice, accessibility statement, results page). Empty:
         # the pages say plainly that whoever runs it has not set it yet (recommender/web/trust.py).
         "PUBLISHER": os.environ.get("PATHWAYS_PUBLISHER", "Pathways"),
@@ -57,5 +59,5 @@ def from_environment() -> dict:
         "HOST": os.environ.get("PATHWAYS_HOST", ""),  # the hosting provider's name
         "HOST_ADDRESS": os.environ.get("PATHWAYS_HOST_ADDRESS", ""),  # its postal address and telephone
         # htmx comes from npm (package.json, `npm ci`); the app serves it from node_modules, nothing is copied.
-        "HTMX_FILE": Path(os.environ.get("PATHWAYS_HTMX_FILE", ROOT / "node_modules" / "htmx.org" / "dist" / "htmx.min.js")),
+        "HTMX_FILE": Path(os.environ.get("PATHWAYS_HTMX_FILE", _shipped("node_modules") / "htmx.org" / "dist" / "htmx.min.js")),
     }

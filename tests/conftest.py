@@ -12,6 +12,8 @@ import pytest
 from recommender import create_app
 from recommender.domain.profile import Profile
 
+from .contract_support import every_api_answer_matches_the_description  # noqa: F401  (autouse: answers vs their description)
+
 TODAY = dt.date(2026, 11, 23)
 
 # Every app a test builds stores into throw-away files, never the developer's instance/ database or trained ranker.

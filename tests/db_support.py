@@ -18,8 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from recommender import create_app
-from recommender.storage import db
 from recommender.settings import from_environment
+from recommender.storage import db
 
 POSTGRES_SKIP = "PostgreSQL tests skipped: set TEST_DATABASE_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run them"
 BACKENDS = ["sqlite", "postgresql"]

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recommender.domain.eligibility import decide, decide_all, verdict
-from recommender.domain.profile import DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MIN_AGE, REGIONS, STATUSES, Profile
+from recommender.domain.profile import DISABILITIES, EARLIEST_AS_OF, EDUCATION_LEVELS, GOALS, LANGS, MAX_AGE, MAX_LIMIT, MIN_AGE, REGIONS, STATUSES, Profile
 
 from .conftest import TODAY
 
@@ -77,7 +77,7 @@ def test_answers_a_rule_does_not_read_never_change_its_worked_examples(recommend
     profile = Profile.model_validate({**example.profile.model_dump(), **unread})
     day = example.as_of or dt.date.today()
     lang = data.draw(langs, label="lang")
-    answer = recommender.recommend(profile, day, lang)
+    answer = recommender.recommend(profile, day, lang, limit=MAX_LIMIT)  # every service, whatever the catalogue's size
     shown = {r["id"]: r["eligibility"] for r in answer["recommendations"]} | {r["id"]: "ineligible" for r in answer["not_eligible"]}
     assert shown[rules.service] == example.expect, f"{rules.service}: {profile} on {day}"
 
@@ -87,7 +87,7 @@ def test_answers_a_rule_does_not_read_never_change_its_worked_examples(recommend
 def test_ranking_is_a_permutation_of_what_the_rules_let_through(recommender, profile, day, lang):
     book = recommender.knowledge.rules
     expected = {sid: verdict(rules, profile, day) for sid, rules in book.services.items()}  # no explanations, no memo
-    answer = recommender.recommend(profile, day, lang)
+    answer = recommender.recommend(profile, day, lang, limit=MAX_LIMIT)  # every service, whatever the catalogue's size
     ranked = answer["recommendations"]
     assert sorted(r["id"] for r in ranked) == sorted(sid for sid, v in expected.items() if v != "ineligible")
     assert sorted(r["id"] for r in answer["not_eligible"]) == sorted(sid for sid, v in expected.items() if v == "ineligible")

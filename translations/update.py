@@ -2,11 +2,12 @@
 
 Run from the repository root:  .venv/bin/python translations/update.py
 1. extracts every text (`_`, `gettext`, `ngettext`, `_l`, `{% trans %}`) as babel.cfg says;
-2. updates translations/fr and translations/en: new texts are added, vanished ones dropped;
+2. updates every catalogue (translations/<lang>/, English included): new texts are added, vanished ones dropped;
 3. fills the English catalogue from the source texts, which are English;
 4. compiles both to .mo (committed: tests/web/test_i18n.py checks they match the .po files).
-New French entries come out empty or fuzzy: translate them in translations/fr/LC_MESSAGES/messages.po, then run this
-again so the .mo is rebuilt. The tests fail while any French text is missing or fuzzy.
+New entries come out empty or fuzzy: translate them in translations/<lang>/LC_MESSAGES/messages.po, then run this
+again so the .mo is rebuilt. The tests fail while any text is missing or fuzzy.
+A new language: `mkdir -p translations/<lang>/LC_MESSAGES`, run this (it writes the empty catalogue), translate it.
 """
 
 from __future__ import annotations
@@ -23,13 +24,17 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
-LANGS = ("fr", "en")
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None}  # _l is lazy_gettext
+SOURCE = "en"
+# Every language with a folder, English (the source) included; French first, as the service's default.
+LANGS = tuple(sorted({entry.name for entry in TRANSLATIONS.iterdir() if entry.is_dir() and not entry.name.startswith(("_", "."))} | {SOURCE}, key=lambda lang: (lang != "fr", lang)))
+# _l is lazy_gettext; translate(lang, text, ...) and translate_plural(lang, one, many, count) are domain/i18n.py's.
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "translate": (2,), "translate_plural": (2, 3)}
 HEADER = {
     "fr": "# French texts of the Pathways web pages: translate each msgstr.\n# After changing texts in the code or templates, run: .venv/bin/python translations/update.py",
     "en": "# English texts of the Pathways web pages (the source language: filled in by translations/update.py).\n# Edit a msgstr to reword a page in English without touching the code.",
+    "other": "# Texts of the Pathways web pages and API in {lang}: translate each msgstr.\n# After changing texts in the code or templates, run: .venv/bin/python translations/update.py",
 }
-CREATED = dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc)  # fixed, so that a run without changes changes nothing
+CREATED = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)  # fixed, so that a run without changes changes nothing
 
 
 def extract() -> Catalog:
@@ -62,14 +67,14 @@ def update(template: Catalog) -> None:
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             catalog = Catalog(locale=lang, project="Pathways", charset="utf-8")
-        catalog.update(template, no_fuzzy_matching=(lang == "en"))
+        catalog.update(template, no_fuzzy_matching=(lang == SOURCE))
         catalog.obsolete.clear()
         catalog.fuzzy = False
         catalog.revision_date = catalog.creation_date = CREATED
         catalog.project, catalog.version, catalog.copyright_holder = "Pathways", "1", "Pathways contributors"
         catalog.msgid_bugs_address = catalog.last_translator = catalog.language_team = "Pathways contributors"
-        catalog.header_comment = HEADER[lang]
-        if lang == "en":
+        catalog.header_comment = HEADER.get(lang, HEADER["other"].format(lang=lang))
+        if lang == SOURCE:
             _fill_from_source(catalog)
         with open(path, "wb") as file:
             write_po(file, catalog, width=120, no_location=True, include_previous=False)
@@ -100,8 +105,9 @@ def compile_catalog(lang: str) -> Path:
 
 if __name__ == "__main__":
     update(extract())
-    missing = [m.id for m in read("fr") if m.id and (m.fuzzy or not translated(m))]
-    print(f"catalogues updated and compiled; French texts to translate: {len(missing)}")
-    for text in missing:
-        print("  -", text if isinstance(text, str) else text[0])
-    sys.exit(1 if missing else 0)
+    missing = {lang: [m.id for m in read(lang) if m.id and (m.fuzzy or not translated(m))] for lang in LANGS}
+    for lang, texts in missing.items():
+        print(f"{lang}: catalogue updated and compiled; texts to translate: {len(texts)}")
+        for text in texts:
+            print("  -", text if isinstance(text, str) else text[0])
+    sys.exit(1 if any(missing.values()) else 0)

@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from recommender import create_app  # noqa: E402
-from recommender.storage import db, partners
 from recommender.cli.demo import partner_site  # noqa: E402
+from recommender.storage import db, partners  # noqa: E402
 from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 ANSWERS = ("Looking for work", "Hauts-de-France", "No", "No diploma", "No")

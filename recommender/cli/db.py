@@ -10,7 +10,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
-from ..storage import db, usage as storage
+from ..storage import db
+from ..storage import usage as storage
 
 db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
 events_cli = AppGroup("events", help="Anonymous usage counts and feedback.")

@@ -16,9 +16,9 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlmodel import select
 from werkzeug.serving import make_server
 
+from ..domain.profile import LANGS
 from ..storage import db, partners
 from ..storage.models import Partner
-from ..domain.profile import LANGS
 
 partners_cli = AppGroup("partners", help="Partners: the sites that embed the widget, and their API keys.")
 SNIPPET = '<script src="https://YOUR-PATHWAYS-HOST/embed.js" data-partner="{slug}" async></script>'

@@ -8,9 +8,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from .db import _plain_errors
 from ..storage import db
 from ..storage.reports import stored_reports
+from .db import _plain_errors
 
 reports_cli = AppGroup("reports", help="Errors readers reported in the services' information.")
 

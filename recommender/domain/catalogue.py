@@ -73,7 +73,7 @@ class Regions(Frozen):
     regions: tuple[Region, ...]
 
     @model_validator(mode="after")
-    def _all_regions_once(self) -> "Regions":
+    def _all_regions_once(self) -> Regions:
         """Every region appears exactly once."""
         codes = [region.code for region in self.regions]
         missing, doubled = set(REGIONS) - set(codes), {c for c in codes if codes.count(c) > 1}
@@ -110,7 +110,7 @@ class Match(Frozen):
     executive: tuple[bool, ...] | None = None
 
     @model_validator(mode="after")
-    def _values_known(self) -> "Match":
+    def _values_known(self) -> Match:
         """Values must exist for their field and the age range must be possible."""
         if self.age_min > self.age_max:
             raise ValueError(f"age_min ({self.age_min}) is greater than age_max ({self.age_max})")
@@ -154,7 +154,7 @@ class Service(Frozen):
     _https_site = field_validator("website")(https_only)
 
     @model_validator(mode="after")
-    def _reachable(self) -> "Service":
+    def _reachable(self) -> Service:
         """Everyone must get an operator and at least one next step."""
         if self.operators[-1].when != Match():
             raise ValueError("the last operator must have no `when`: it is the one for everybody else")
@@ -226,7 +226,7 @@ def _texts_of(item: Contact | Step) -> list[str]:
     """Every string of a contact or step that may hold placeholders."""
     texts = [item.url] if item.url else []
     names = [item.text] if isinstance(item, Step) else [item.name]
-    return texts + [t.fr for t in names] + [t.en for t in names]
+    return texts + [text for name in names for text in name.every()]
 
 
 def fill(text: str | None, region: Region, lang: str) -> str | None:

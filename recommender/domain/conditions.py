@@ -8,8 +8,9 @@ beside it in the rule file.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
-from typing import Annotated, Any, Union
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Annotated, Any
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator, model_validator
 
@@ -71,7 +72,7 @@ class FieldTest(Frozen):
         return high
 
     @model_validator(mode="after")
-    def _check(self) -> "FieldTest":
+    def _check(self) -> FieldTest:
         """The test has the right shape for its field, and texts for every case."""
         if self.field == "age":
             if self.in_ is not None or (self.min is None and self.max is None):
@@ -130,7 +131,7 @@ class Confirm(Frozen):
 class AllOf(Frozen):
     """Every condition must hold."""
 
-    all: tuple["Condition", ...] = Field(min_length=1)
+    all: tuple[Condition, ...] = Field(min_length=1)
 
     def value(self, profile: Profile) -> int:
         """The weakest of the parts."""
@@ -157,7 +158,7 @@ class AllOf(Frozen):
 class AnyOf(Frozen):
     """At least one condition must hold."""
 
-    any: tuple["Condition", ...] = Field(min_length=1)
+    any: tuple[Condition, ...] = Field(min_length=1)
 
     def value(self, profile: Profile) -> int:
         """The strongest of the parts."""
@@ -182,7 +183,7 @@ class AnyOf(Frozen):
 class NotOf(Frozen):
     """The condition must not hold; its `holds` text then explains the failure."""
 
-    not_: "Condition" = Field(alias="not")
+    not_: Condition = Field(alias="not")
     change: Text | None = None
 
     def value(self, profile: Profile) -> int:
@@ -219,13 +220,7 @@ def _kind(data: Any) -> str | None:
 _KINDS = {"condition:all": AllOf, "condition:any": AnyOf, "condition:not": NotOf, "condition:confirm": Confirm, "condition:field": FieldTest}
 
 Condition = Annotated[
-    Union[
-        Annotated[AllOf, Tag("condition:all")],
-        Annotated[AnyOf, Tag("condition:any")],
-        Annotated[NotOf, Tag("condition:not")],
-        Annotated[Confirm, Tag("condition:confirm")],
-        Annotated[FieldTest, Tag("condition:field")],
-    ],
+    Annotated[AllOf, Tag("condition:all")] | Annotated[AnyOf, Tag("condition:any")] | Annotated[NotOf, Tag("condition:not")] | Annotated[Confirm, Tag("condition:confirm")] | Annotated[FieldTest, Tag("condition:field")],
     Discriminator(
         _kind,
         custom_error_type="condition",

@@ -4,16 +4,42 @@ pages (translations/<lang>/LC_MESSAGES/messages.po), read with Babel, without Fl
 Mark a text where it is written with `N_("...")` (pybabel extracts it; English is the source language), and turn it
 into the reader's language where it is rendered with `translate(lang, text, **params)`: `%(name)s` placeholders are
 filled after translation, as gettext does.
+
+The languages the service speaks are the catalogues present: English (the source) and every `translations/<lang>/`
+folder, read once at import from PATHWAYS_TRANSLATIONS_DIR or, by default, the folder beside the package (a source
+checkout) or shipped inside it (an installed wheel). French comes first: it is the default language.
 """
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 
 from babel.support import NullTranslations, Translations
 
-DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "translations"
+SOURCE_LANG = "en"
+DEFAULT_LANG = "fr"
+
+
+def _default_directory() -> Path:
+    """PATHWAYS_TRANSLATIONS_DIR, else translations/ beside the package, else the copy shipped in the wheel."""
+    if os.environ.get("PATHWAYS_TRANSLATIONS_DIR"):
+        return Path(os.environ["PATHWAYS_TRANSLATIONS_DIR"])
+    package = Path(__file__).resolve().parents[1]
+    beside = package.parent / "translations"
+    return beside if beside.is_dir() else package / "_shipped" / "translations"
+
+
+def languages_in(directory: Path) -> tuple[str, ...]:
+    """The default language, then every other one with a catalogue in `directory` (and English), alphabetically."""
+    found = {entry.name for entry in directory.glob("*") if (entry / "LC_MESSAGES" / "messages.po").is_file()}
+    found |= {SOURCE_LANG, DEFAULT_LANG}
+    return (DEFAULT_LANG, *sorted(found - {DEFAULT_LANG}))
+
+
+DEFAULT_DIRECTORY = _default_directory()
+LANGUAGES = languages_in(DEFAULT_DIRECTORY)
 _directory = DEFAULT_DIRECTORY
 
 

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .i18n import DEFAULT_LANG, LANGUAGES
 
 Status = Literal["pupil", "student", "apprentice", "employee", "civil_servant", "self_employed", "job_seeker", "inactive"]
 Region = Literal["11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94", "01", "02", "03", "04", "06"]
 Disability = Literal["none", "recognised", "unrecognised"]
 EducationLevel = Literal["none", "level3", "level4", "level5", "level6", "level7", "level8"]
 Goal = Literal["find_job", "change_career", "train", "validate_experience", "choose_studies", "return_to_education"]
-Lang = Literal["fr", "en"]
+# The languages are the catalogues present (domain/i18n.py): adding one adds it here, to the API's enums and to
+# the pages. To a type checker a language is any str; to pydantic, exactly one of them.
+if TYPE_CHECKING:
+    Lang = str
+else:
+    Lang = Literal[LANGUAGES]
 
 MIN_AGE, MAX_AGE = 14, 99
 STATUSES: tuple[str, ...] = get_args(Status)
@@ -20,7 +27,7 @@ REGIONS: tuple[str, ...] = get_args(Region)
 DISABILITIES: tuple[str, ...] = get_args(Disability)
 EDUCATION_LEVELS: tuple[str, ...] = get_args(EducationLevel)
 GOALS: tuple[str, ...] = get_args(Goal)
-LANGS: tuple[str, ...] = get_args(Lang)
+LANGS: tuple[str, ...] = LANGUAGES
 # Only these statuses can be private-sector cadres; for the others the answer is meaningless.
 EXECUTIVE_STATUSES = ("employee", "job_seeker")
 # The law is encoded from the 2019 reforms on; later dates are the law as known today.
@@ -68,7 +75,7 @@ class Profile(BaseModel):
         return tuple(goal for goal in GOALS if goal in goals)
 
     @model_validator(mode="after")
-    def _executive_only_where_meaningful(self) -> "Profile":
+    def _executive_only_where_meaningful(self) -> Profile:
         """Drop the cadre answer for statuses where it has no meaning."""
         if self.executive is not None and self.status not in EXECUTIVE_STATUSES:
             object.__setattr__(self, "executive", None)
@@ -105,7 +112,7 @@ class RecommendationRequest(Profile):
         description=f"Evaluate the law as it stood on that date (default: today), from {EARLIEST_AS_OF} to one year ahead.",
         json_schema_extra=lambda schema: schema.update(pattern=date_pattern(EARLIEST_AS_OF, latest_as_of())),
     )
-    lang: Lang = "fr"
+    lang: Lang = DEFAULT_LANG
     limit: int = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, strict=True,
         description=f"At most this many recommendations, and this many services that do not fit, are described (default {DEFAULT_LIMIT}); `counts` gives the totals.",

@@ -24,20 +24,22 @@ from sklearn.linear_model import Ridge
 from .catalogue import Catalogue
 from .eligibility import verdict
 from .features import AUDIENCE_PHRASES, all_profile_features, profile_features, service_features
+from .i18n import LANGUAGES, N_, translate
 from .profile import Profile
 from .rules import RuleBook
 from .sourcefile import load_yaml
 from .texts import Frozen, Text
 
 MAX_GRADE = 3
-# Reason prefixes by position: the first, the next two, the rest.
+# Reasons by position (the first, the next two, the rest), naming the people the pulling features describe.
 POSITION_PHRASES = (
-    Text(fr="Conseillé en premier", en="Recommended first for"),
-    Text(fr="Parmi les premiers conseils", en="Among the first recommendations for"),
-    Text(fr="Également utile", en="Also useful for"),
+    N_("Recommended first for %(audience)s"),
+    N_("Among the first recommendations for %(audience)s"),
+    N_("Also useful for %(audience)s"),
 )
+TWO_AUDIENCES = N_("%(first)s and %(second)s")
 RANKED_PLACES_KEPT = 250_000  # services' places kept over all remembered rankings (see SimilarityRanker)
-GENERIC_REASON = Text(fr="Également utile dans votre situation", en="Also useful in your situation")
+GENERIC_REASON = N_("Also useful in your situation")
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,9 @@ class PriorityRanker:
 class PopularityRanker:
     """Services most often named by the experts first: the other baseline."""
 
-    def __init__(self, catalogue: Catalogue, cases: list["Case"]):
+    def __init__(self, catalogue: Catalogue, cases: list[Case]):
         self._priority = {sid: service.priority for sid, service in catalogue.services.items()}
-        self._weight = {sid: 0 for sid in catalogue.services}
+        self._weight = dict.fromkeys(catalogue.services, 0)
         for case in cases:
             for sid, grade in case.expert.items():
                 self._weight[sid] += grade
@@ -138,7 +140,7 @@ class SimilarityRanker:
         self._ranked = lru_cache(maxsize=max(16, RANKED_PLACES_KEPT // max(1, len(catalogue.services))))(self._rank_features)
 
     @classmethod
-    def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> "SimilarityRanker":
+    def fit(cls, catalogue: Catalogue, book: RuleBook, cases: list[Case], day: dt.date, alpha: float = 1.0, extra=()) -> SimilarityRanker:
         """Fit on the cases (and optional extra (profile, service, grade, weight) feedback rows)."""
         groups = [(case.profile, case.weight, [(sid, case.expert.get(sid, 0)) for sid in candidates_for(book, case.profile, day)]) for case in cases]
         groups += [(profile, weight, [(sid, grade)]) for profile, sid, grade, weight in extra]
@@ -186,14 +188,15 @@ class SimilarityRanker:
 
     @staticmethod
     def _phrase(prefix_index: int, names: tuple[str, ...]) -> Text:
-        """The reason for a position and its pulling features, in both languages."""
-        phrases = [AUDIENCE_PHRASES[name] for name in names]
-        if not phrases:
-            return GENERIC_REASON
-        prefix = POSITION_PHRASES[prefix_index]
-        fr = prefix.fr + " " + " et ".join(p.fr for p in phrases)
-        en = prefix.en + " " + " and ".join(p.en for p in phrases)
-        return Text(fr=fr, en=en)
+        """The reason for a position and its pulling features, in every language (made once per key)."""
+        def phrase(lang: str) -> str:
+            if not names:
+                return translate(lang, GENERIC_REASON)
+            audiences = [translate(lang, AUDIENCE_PHRASES[name]) for name in names]
+            audience = audiences[0] if len(audiences) == 1 else translate(lang, TWO_AUDIENCES, first=audiences[0], second=audiences[1])
+            return translate(lang, POSITION_PHRASES[prefix_index], audience=audience)
+
+        return Text(**{lang: phrase(lang) for lang in LANGUAGES})
 
 
 def _service_matrix(catalogue: Catalogue, named: set[str]) -> tuple[list[str], np.ndarray]:

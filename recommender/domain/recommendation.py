@@ -25,7 +25,7 @@ class Knowledge:
     rules: RuleBook
 
     @classmethod
-    def load(cls, rules_dir: Path, data_dir: Path) -> "Knowledge":
+    def load(cls, rules_dir: Path, data_dir: Path) -> Knowledge:
         """Load the catalogue, then the rules that must name its services."""
         catalogue = load_catalogue(data_dir)
         return cls(catalogue=catalogue, rules=load_rules(rules_dir, frozenset(catalogue.services)))
@@ -150,8 +150,8 @@ class Recommender:
         """Whether an operator's contact or steps (or the service's) hold `{region...}` placeholders."""
         service = self.knowledge.catalogue.services[service_id]
         contact = service.operators[operator]
-        texts = [contact.url, contact.name.fr, contact.name.en]
-        texts += [t for step in contact.steps + service.next_steps for t in (step.url, step.text.fr, step.text.en)]
+        texts = [contact.url, *contact.name.every()]
+        texts += [t for step in contact.steps + service.next_steps for t in (step.url, *step.text.every())]
         return any("{" in text for text in texts if text)
 
     def _resolved_contact(self, service_id: str, operator: int, region_code: str | None, lang: str) -> dict:

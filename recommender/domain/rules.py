@@ -51,7 +51,7 @@ class RuleVersion(Frozen):
     eligible_when: Condition
 
     @model_validator(mode="after")
-    def _period(self) -> "RuleVersion":
+    def _period(self) -> RuleVersion:
         """A period must not end before it starts."""
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise ValueError(f"valid_until ({self.valid_until}) is before valid_from ({self.valid_from})")
@@ -80,15 +80,14 @@ class ServiceRules(Frozen):
     examples: tuple[Example, ...] = Field(min_length=2)
 
     @model_validator(mode="after")
-    def _versions_do_not_overlap(self) -> "ServiceRules":
+    def _versions_do_not_overlap(self) -> ServiceRules:
         """At most one version applies on any day."""
         periods = sorted((v.valid_from or dt.date.min, v.valid_until or dt.date.max) for v in self.versions)
         for (_, end), (start, _) in zip(periods, periods[1:]):
             if start <= end:
                 raise ValueError(f"rule versions overlap: one starts on {start} before the previous one ends")
-        if len(self.versions) > 1 or self.versions[0].valid_from or self.versions[0].valid_until:
-            if self.not_in_force is None:
-                raise ValueError("a rule with validity dates needs a `not_in_force` text for the dates it does not cover")
+        if (len(self.versions) > 1 or self.versions[0].valid_from or self.versions[0].valid_until) and self.not_in_force is None:
+            raise ValueError("a rule with validity dates needs a `not_in_force` text for the dates it does not cover")
         return self
 
     def version_on(self, day: dt.date) -> RuleVersion | None:

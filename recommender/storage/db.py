@@ -167,7 +167,7 @@ class Revisions:
     known: frozenset[str]
 
     @classmethod
-    def load(cls, migrations_dir: Path) -> "Revisions":
+    def load(cls, migrations_dir: Path) -> Revisions:
         """Read the migrations folder."""
         script = ScriptDirectory.from_config(alembic_config(migrations_dir))
         return cls(head=script.get_current_head(), known=frozenset(r.revision for r in script.walk_revisions()))
@@ -424,7 +424,7 @@ class Store:
         """Connect and read the schema revision."""
         try:
             current = current_revision(self.engine)
-        except Exception:  # noqa: BLE001
+        except Exception:
             return "unreachable"
         return self.revisions.problem(current)
 
@@ -432,7 +432,7 @@ class Store:
         """The writer's own probe: never lets anything escape the thread."""
         try:
             return self._probe()
-        except Exception:  # noqa: BLE001
+        except Exception:
             return "unreachable"
 
     def _with_deadline(self, work: Callable[[], T], timeout: float) -> T:
@@ -445,7 +445,7 @@ class Store:
         def run() -> None:
             try:
                 outcome["value"] = work()
-            except BaseException as error:  # noqa: BLE001 - handed back to the caller
+            except BaseException as error:
                 outcome["error"] = error
             finally:
                 self._reads.release()

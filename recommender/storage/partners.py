@@ -27,9 +27,9 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app
 from sqlmodel import Session, select
 
+from ..domain.profile import LANGS
 from .db import Unavailable
 from .models import SLUG_PATTERN, Partner
-from ..domain.profile import LANGS
 
 KEY_PREFIX = "pw"
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # the usual interactive-login cost: 16 MiB, tens of milliseconds

@@ -26,9 +26,9 @@ from sqlalchemy import case, delete, func
 from sqlmodel import Session, select
 
 from ..domain.features import age_band
-from .models import SLUG_PATTERN, Feedback, ServiceCount, UsageCount
 from ..domain.profile import Profile
 from ..domain.ranking import MAX_GRADE
+from .models import SLUG_PATTERN, Feedback, ServiceCount, UsageCount
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def record_event(profile: Profile, shown: list[str], clicked: Iterable[str] = ()
         counts += [(SERVICE_COUNTS, (*key, sid), "shown") for sid in _unique(shown) if sid in known]
         counts += [(SERVICE_COUNTS, (*key, sid), "clicked") for sid in _unique(clicked) if sid in known]
         return _store().add(counts, "usage event")
-    except Exception as error:  # noqa: BLE001 - recording must never break a page
+    except Exception as error:
         log.warning("usage event dropped: %s", type(error).__name__)
         return False
 
@@ -77,7 +77,7 @@ def record_feedback(profile: Profile, service_id: str, useful: bool, *, partner:
             return False
         row = {"day": day or dt.date.today(), "partner_slug": _partner(partner), "service_id": service_id, "useful": bool(useful), **buckets(profile)}
         return _store().write(((FEEDBACK, ({"id": uuid.uuid4(), **row},)),), "feedback")
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         log.warning("feedback dropped: %s", type(error).__name__)
         return False
 

@@ -9,10 +9,10 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from werkzeug.datastructures import MultiDict
 
+from ..domain.profile import MAX_AGE, MIN_AGE, Profile
 from .i18n import current_lang
 from .problems import field_errors
 from .questions import FIELDS, SHORT_LABELS, STEPS, Step, option_label
-from ..domain.profile import MAX_AGE, MIN_AGE, Profile
 
 BOOLEANS = {"true": True, "false": False}
 MAX_ANSWER_LENGTH = 100  # longer is not an answer; cut so it cannot bloat URLs and pages

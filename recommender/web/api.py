@@ -1,20 +1,26 @@
-"""The JSON API under /api/v1: recommendations and the catalogue, errors as problem+json."""
+"""The JSON API under /api/v1: recommendations, feedback and the catalogue, errors as problem+json.
+
+What each endpoint takes and answers is declared in web/endpoints.py; texts go through the gettext catalogues in
+the caller's language (`translate`, domain/i18n.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import orjson
+from babel.numbers import format_decimal
 from flask import Blueprint, Response, current_app, json, request
-from pydantic import Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
-from . import access, ratelimit
-from .context import context
-from .problems import HTTP_DETAILS, HTTP_TITLES, field_errors, problem
-from ..domain.profile import LANGS, Lang, Profile, RecommendationRequest
+from ..domain.i18n import DEFAULT_LANG, N_, translate
+from ..domain.profile import LANGS, Profile
 from ..domain.recommendation import Recommender, service_view
 from ..storage.usage import record_event, record_feedback
+from . import access, ratelimit
+from .context import context
+from .endpoints import FEEDBACK, GET_SERVICE, LIST_SERVICES, RECOMMEND, serve
+from .problems import HTTP_DETAILS, HTTP_TITLES, REFUSED, UNANSWERED, field_errors, invalid_fields, problem
+from .schemas import Catalogue, CatalogueQuery, FeedbackAnswer, FeedbackRequest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 JSON_TYPES = ("application/json",)
@@ -35,7 +41,7 @@ def request_lang(body: object = None) -> str:
         return body["lang"]
     if request.args.get("lang") in LANGS:
         return request.args["lang"]
-    return request.accept_languages.best_match(LANGS, default="fr")
+    return request.accept_languages.best_match(LANGS, default=DEFAULT_LANG)
 
 
 @bp.before_request
@@ -44,164 +50,124 @@ def check_partner_key() -> Response | None:
     if access.authenticate():
         return None
     lang = request_lang()
-    response = problem(
-        401,
-        _t(lang, "Clé d'API invalide", "Invalid API key"),
-        _t(lang, "L'en-tête Authorization doit être « Bearer <clé de partenaire> » avec une clé en cours de validité. Sans cet en-tête, l'API s'utilise anonymement, avec une limite de débit.",
-           "The Authorization header must be 'Bearer <partner key>' with a current key. Without the header, the API can be used anonymously, with a rate limit."),
-        "invalid-api-key",
-    )
+    detail = translate(lang, N_("The Authorization header must be 'Bearer <partner key>' with a current key. Without the header, the API can be used anonymously, with a rate limit."))
+    response = problem(lang, 401, detail, "invalid-api-key")
     response.headers["WWW-Authenticate"] = access.CHALLENGE
     return response
 
 
-def _json_response(data: object, status: int = 200) -> Response:
-    # orjson: a 27 KB answer in ~25 µs where the standard library takes ~250 µs (bench/README.md).
-    return Response(orjson.dumps(data), status=status, mimetype="application/json")
-
-
-@bp.post("/recommendations")
-def recommendations() -> Response:
+@serve(bp, RECOMMEND)
+def recommendations() -> tuple[int, dict] | Response:
     """Validate a profile and answer with ranked, explained recommendations."""
-    body = _read_json()
-    if isinstance(body, Response):
-        return body
-    if not isinstance(body, dict):
-        lang = request_lang(body)
-        return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, "Le corps doit être un objet JSON.", "The body must be a JSON object."), "invalid-profile", errors=[])
-    try:
-        parsed = RecommendationRequest.model_validate(body)
-    except ValidationError as error:
-        lang = request_lang(body)
-        errors = field_errors(error, lang)
-        fields = ", ".join(e["field"] for e in errors)
-        return problem(422, _t(lang, "Profil invalide", "Invalid profile"), _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-profile", errors=errors)
+    parsed = _validated(RECOMMEND.body, "invalid-profile")
+    if isinstance(parsed, Response):
+        return parsed
     profile = parsed.profile()
     answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang, parsed.limit)
     record_event(profile, [item["id"] for item in answer["recommendations"]], partner=context().partner_slug)  # coarse buckets only; never blocks
-    return _json_response(answer)
+    return 200, answer
 
 
-class FeedbackRequest(Profile):
-    """The JSON body of POST /api/v1/feedback: the profile, a recommended service, useful or not. Stored anonymously."""
-
-    service_id: str = Field(max_length=64, description="The recommended service the answer is about (an `id` from /services).")
-    useful: bool = Field(strict=True, description="true: useful; false: not useful.")
-    lang: Lang = "fr"
-
-
-@bp.post("/feedback")
-def feedback() -> Response:
+@serve(bp, FEEDBACK)
+def feedback() -> tuple[int, FeedbackAnswer] | Response:
     """Record whether a recommended service was useful: service id, yes/no and coarse buckets, nothing else."""
+    parsed = _validated(FeedbackRequest, "invalid-feedback")
+    if isinstance(parsed, Response):
+        return parsed
+    lang = parsed.lang
+    known = list(recommender().knowledge.catalogue.services)
+    if parsed.service_id not in known:
+        detail = translate(lang, N_("%(problem)s; allowed: %(allowed)s"), problem=translate(lang, N_("unknown service")),
+                           allowed=translate(lang, N_("a service id from /api/v1/services")))
+        return invalid_fields(lang, "invalid-feedback", [{"field": "service_id", "code": "unknown_value", "detail": detail, "allowed": known, "received": parsed.service_id}])
+    profile = Profile.model_validate(parsed.model_dump(include=set(Profile.model_fields)))
+    recorded = record_feedback(profile, parsed.service_id, parsed.useful, partner=context().partner_slug)
+    answer = FeedbackAnswer(recorded=recorded)
+    if not recorded:
+        answer["detail"] = translate(lang, N_("Thank you! Your answer could not be kept for the moment."))
+    return 202, answer
+
+
+def _validated(model: type[BaseModel], kind: str) -> BaseModel | Response:
+    """The body as `model`, or the problem (in the caller's language) that names what to correct."""
     body = _read_json()
     if isinstance(body, Response):
         return body
     lang = request_lang(body)
-    title = _t(lang, "Avis invalide", "Invalid feedback")
     if not isinstance(body, dict):
-        return problem(422, title, _t(lang, "Le corps doit être un objet JSON.", "The body must be a JSON object."), "invalid-feedback", errors=[])
+        return problem(lang, 422, translate(lang, N_("The body must be a JSON object.")), kind, errors=[])
     try:
-        parsed = FeedbackRequest.model_validate(body)
+        return model.model_validate(body)
     except ValidationError as error:
-        errors = _feedback_errors(field_errors(error, lang), lang)
-        fields = ", ".join(e["field"] for e in errors)
-        return problem(422, title, _t(lang, f"Champs à corriger : {fields}.", f"Fields to correct: {fields}."), "invalid-feedback", errors=errors)
-    known = list(recommender().knowledge.catalogue.services)
-    if parsed.service_id not in known:
-        detail = _t(lang, "service inconnu ; attendu : un identifiant de /api/v1/services", "unknown service; allowed: an id from /api/v1/services")
-        errors = [{"field": "service_id", "code": "unknown_value", "detail": detail, "allowed": known, "received": parsed.service_id}]
-        return problem(422, title, _t(lang, "Champs à corriger : service_id.", "Fields to correct: service_id."), "invalid-feedback", errors=errors)
-    profile = Profile.model_validate(parsed.model_dump(include=set(Profile.model_fields)))
-    recorded = record_feedback(profile, parsed.service_id, parsed.useful, partner=context().partner_slug)
-    answer = {"recorded": recorded}
-    if not recorded:
-        answer["detail"] = _t(lang, "Merci ! Votre avis n'a pas pu être conservé pour le moment.", "Thank you! Your answer could not be kept for the moment.")
-    return _json_response(answer, 202)
+        return invalid_fields(lang, kind, field_errors(error, lang, model))
 
 
-def _feedback_errors(errors: list[dict], lang: str) -> list[dict]:
-    """The profile's field errors, completed for the two feedback fields and the feedback's list of fields."""
-    accepted = ", ".join(FeedbackRequest.model_fields)
-    allowed = {
-        "service_id": (_t(lang, "un identifiant de service de /api/v1/services", "a service id from /api/v1/services"), None),
-        "useful": (_t(lang, "true ou false", "true or false"), [True, False]),
-    }
-    for entry in errors:
-        if entry["code"] == "extra_forbidden":
-            entry["detail"] = _t(lang, f"champ inconnu ; champs acceptés : {accepted}", f"unknown field; accepted fields: {accepted}")
-        elif entry["field"] in allowed:
-            text, values = allowed[entry["field"]]
-            entry["detail"] += (" ; attendu : " if lang == "fr" else "; allowed: ") + text
-            if values is not None:
-                entry["allowed"] = values
-    return errors
+def _query() -> CatalogueQuery | Response:
+    """The catalogue's query string; an unknown `?lang=` is refused rather than silently ignored."""
+    try:
+        return CatalogueQuery.model_validate(request.args.to_dict())
+    except ValidationError as error:
+        lang = request_lang()  # the asked one is unknown: Accept-Language, else French
+        errors = field_errors(error, lang, CatalogueQuery)
+        return invalid_fields(lang, "invalid-parameter", errors, N_("Parameters to correct: %(fields)s."))
 
 
-def _unknown_lang() -> Response | None:
-    """A `?lang=` other than fr or en is refused rather than silently ignored (the description lists both)."""
-    asked = request.args.get("lang")
-    if asked is None or asked in LANGS:
-        return None
-    lang = request_lang()  # the asked one is unknown: Accept-Language, else French
-    detail = _t(lang, "langue inconnue ; attendu : fr ou en", "unknown language; allowed: fr or en")
-    errors = [{"field": "lang", "code": "unknown_value", "detail": detail, "allowed": list(LANGS), "received": asked}]
-    return problem(422, _t(lang, "Paramètre invalide", "Invalid parameter"), _t(lang, "Paramètre à corriger : lang.", "Parameter to correct: lang."), "invalid-parameter", errors=errors)
-
-
-@bp.get("/services")
-def services() -> Response:
+@serve(bp, LIST_SERVICES)
+def services() -> tuple[int, Catalogue] | Response:
     """The whole catalogue."""
-    if refused := _unknown_lang():
-        return refused
-    lang = request_lang()
+    query = _query()
+    if isinstance(query, Response):
+        return query
     catalogue = recommender().knowledge.catalogue
-    return _json_response({"version": catalogue.version, "services": [service_view(s, lang) for s in catalogue.services.values()]})
+    lang = request_lang()
+    return 200, Catalogue(version=catalogue.version, services=[service_view(s, lang) for s in catalogue.services.values()])
 
 
-@bp.get("/services/<service_id>")
-def service(service_id: str) -> Response:
+@serve(bp, GET_SERVICE)
+def service(service_id: str) -> tuple[int, dict] | Response:
     """One catalogue entry."""
-    if refused := _unknown_lang():
-        return refused
+    query = _query()
+    if isinstance(query, Response):
+        return query
     lang = request_lang()
     found = recommender().knowledge.catalogue.services.get(service_id)
     if found is None:
         known = ", ".join(recommender().knowledge.catalogue.services)
-        return problem(404, _t(lang, "Service inconnu", "Unknown service"), _t(lang, f"Aucun service « {service_id} ». Services connus : {known}.", f"No service '{service_id}'. Known services: {known}."), "unknown-service")
-    return _json_response(service_view(found, lang))
+        detail = translate(lang, N_("No service '%(service)s'. Known services: %(known)s."), service=service_id, known=known)
+        return problem(lang, 404, detail, "unknown-service")
+    return 200, service_view(found, lang)
 
 
 def _read_json() -> object | Response:
     """The parsed body, or the problem that stops us from parsing it."""
     if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
         lang = request_lang()
-        return problem(415, _t(lang, "Type de contenu non pris en charge", "Unsupported media type"), _t(lang, "Envoyez le profil en JSON avec Content-Type: application/json.", "Send the profile as JSON with Content-Type: application/json."), "unsupported-media-type")
+        return problem(lang, 415, translate(lang, N_("Send the profile as JSON with Content-Type: application/json.")), "unsupported-media-type")
     raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH
     try:
         return json.loads(raw)
     except RecursionError:
         lang = request_lang()
-        return problem(400, _t(lang, "JSON trop imbriqué", "JSON nested too deeply"), _t(lang, "Le corps est imbriqué trop profondément ; un profil est un objet à un seul niveau.", "The body is nested too deeply; a profile is a flat object."), "malformed-json")
+        detail = translate(lang, N_("The body is nested too deeply; a profile is a flat object."))
+        return problem(lang, 400, detail, "malformed-json", title=N_("JSON nested too deeply"))
     except ValueError as error:
         lang = request_lang()
-        where = f" (line {error.lineno}, column {error.colno})" if hasattr(error, "lineno") else ""
-        return problem(400, _t(lang, "JSON mal formé", "Malformed JSON"), _t(lang, f"Le corps n'est pas du JSON valide{where}.", f"The body is not valid JSON{where}."), "malformed-json")
-
-
-def _t(lang: str, fr: str, en: str) -> str:
-    return en if lang == "en" else fr
+        if hasattr(error, "lineno"):
+            detail = translate(lang, N_("The body is not valid JSON (line %(line)d, column %(column)d)."), line=error.lineno, column=error.colno)
+        else:
+            detail = translate(lang, N_("The body is not valid JSON."))
+        return problem(lang, 400, detail, "malformed-json")
 
 
 def api_http_error(error: HTTPException) -> Response:
     """Any HTTP error under /api/v1 (404, 405, 413...) as problem+json."""
     lang = request_lang()
     code = error.code or 500
-    detail = HTTP_DETAILS[code](lang) if code in HTTP_DETAILS else (error.description or "")
     if code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"]
-        detail = _t(lang, f"Le corps dépasse {limit} octets.", f"The body exceeds {limit} bytes.")
-    title = HTTP_TITLES[code](lang) if code in HTTP_TITLES else error.name
-    response = problem(code, title, detail)
+        detail = translate(lang, N_("The body exceeds %(limit)s bytes."), limit=format_decimal(current_app.config["MAX_CONTENT_LENGTH"], locale=lang))
+    else:
+        detail = translate(lang, HTTP_DETAILS.get(code, UNANSWERED), status=code)
+    response = problem(lang, code, detail, title=HTTP_TITLES.get(code, REFUSED))
     if error.code == 405 and error.valid_methods:
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
@@ -211,4 +177,4 @@ def api_server_error(error: Exception) -> Response:
     """An unexpected failure: logged in full, answered without internals."""
     current_app.logger.exception("unexpected error on %s", request.path)
     lang = request_lang()
-    return problem(500, _t(lang, "Erreur interne", "Internal error"), _t(lang, "Une erreur inattendue s'est produite ; elle a été enregistrée.", "An unexpected error happened; it has been logged."))
+    return problem(lang, 500, translate(lang, HTTP_DETAILS[500]))

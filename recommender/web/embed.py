@@ -18,11 +18,11 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, redirect, request, url_for
 from flask_babel import gettext as _
 
-from . import questionnaire
-from .pages import render
-from .context import context
 from ..storage.db import Unavailable
 from ..storage.partners import ACCENT, PartnerEntry, registry
+from . import questionnaire
+from .context import context
+from .pages import render
 from .security import allow_framing_by
 
 bp = Blueprint("embed", __name__, url_prefix="/embed/<partner>")

@@ -7,12 +7,15 @@ committed, and tests/web/test_i18n.py fails while a text is untranslated or a .m
 
 from __future__ import annotations
 
+from functools import cache
+
+from babel import Locale
 from flask import Flask, request
 from flask_babel import Babel, get_locale
 
+from ..domain.i18n import DEFAULT_LANG
 from ..domain.profile import LANGS
 
-DEFAULT_LANG = "fr"
 babel = Babel()
 
 
@@ -23,11 +26,23 @@ def select_lang() -> str:
 
 
 def current_lang() -> str:
-    """The language of the page being rendered ("fr" or "en")."""
+    """The language of the page being rendered ("fr", "en" or any other with a catalogue)."""
     return str(get_locale() or DEFAULT_LANG)
+
+
+def other_langs() -> list[str]:
+    """The languages the page can switch to."""
+    return [lang for lang in LANGS if lang != current_lang()]
+
+
+@cache
+def language_name(lang: str) -> str:
+    """A language's name in that language ("Français", "English"), from Babel's locale data."""
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
 
 
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel (which also installs the Jinja i18n extension: `_()`, `{% trans %}`)."""
     babel.init_app(app, locale_selector=select_lang)
-    app.jinja_env.globals["current_lang"] = current_lang
+    app.jinja_env.globals.update(current_lang=current_lang, other_langs=other_langs, language_name=language_name)

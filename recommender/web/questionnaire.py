@@ -13,6 +13,8 @@ import datetime as dt
 from flask import Blueprint, Response, abort, redirect, request
 from flask_babel import gettext as _
 
+from ..domain.profile import MAX_AGE, MIN_AGE
+from ..storage.usage import record_event, record_feedback
 from . import assets, pages
 from .answers import MAX_ANSWER_LENGTH, answers_line, check_answers, read_answers, read_return_to
 from .context import context
@@ -22,8 +24,6 @@ from .navigation import back_url, error_links, journey, next_url, page_url, part
 from .pages import render
 from .plausibility import unusual
 from .questions import HINTS, SHORT_LABELS, STEP_BY_SLUG, STEPS, Step, choices, question_text, recommender
-from ..domain.profile import MAX_AGE, MIN_AGE
-from ..storage.usage import record_event, record_feedback
 
 bp = Blueprint("questionnaire", __name__)
 bp.after_request(pages.no_store)

@@ -8,9 +8,9 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .i18n import current_lang
 from ..domain.profile import DISABILITIES, EDUCATION_LEVELS, EXECUTIVE_STATUSES, GOALS, MAX_AGE, MIN_AGE, STATUSES
 from ..domain.recommendation import Recommender
+from .i18n import current_lang
 
 
 @dataclass(frozen=True)

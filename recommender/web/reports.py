@@ -7,6 +7,7 @@ from flask import Response, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..storage.reports import record_report
 from .answers import read_answers
 from .context import context
 from .i18n import current_lang
@@ -14,7 +15,6 @@ from .navigation import answer_params, journey, page_url
 from .pages import render
 from .questionnaire import bp
 from .questions import recommender
-from ..storage.reports import record_report
 
 MAX_COMMENT = 1000  # characters; a report says what is wrong in a few sentences
 PARTS = {

@@ -16,13 +16,13 @@ from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from ..domain.texts import Text
 from ..storage.db import Unavailable
-from .i18n import current_lang
 from ..storage.models import Feedback, Partner, ServiceCount, UsageCount
+from ..storage.usage import PARTNER_SLUG
+from .i18n import current_lang
 from .pages import SECURITY_HEADERS, render
 from .questions import OPTIONS
-from ..storage.usage import PARTNER_SLUG
-from ..domain.texts import Text
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 

@@ -63,19 +63,23 @@ def test_min_greater_than_max_is_refused(copy):
 
 def test_rule_for_an_unknown_service_is_refused(copy):
     shutil.copy(copy / "rules" / "cep.yaml", copy / "rules" / "cep-bis.yaml")
+    line = (copy / "rules" / "cep.yaml").read_text().splitlines().index("service: cep") + 1
     message = refusal(copy)
-    assert "cep-bis.yaml" in message and "already has a rule file" in message or "should be named" in message
+    assert f"cep-bis.yaml:{line}: service: the file should be named cep.yaml" in message
+    assert f"/cep.yaml:{line}: service: 'cep' already has a rule file" in message
 
 
 def test_rule_naming_a_service_missing_from_the_catalogue_is_refused(copy):
-    break_file(copy / "rules" / "cep.yaml", "service: cep", "service: ghost")
+    line = break_file(copy / "rules" / "cep.yaml", "service: cep", "service: ghost")
     message = refusal(copy)
-    assert "cep.yaml:3:" in message and "unknown service id 'ghost'" in message
+    assert f"cep.yaml:{line}:" in message and "unknown service id 'ghost'" in message
 
 
 def test_yaml_syntax_error_names_the_line(copy):
-    line = break_file(copy / "rules" / "cep.yaml", "    eligible_when:", "    eligible_when: [")
-    assert "cep.yaml" in refusal(copy) and "not valid YAML" in refusal(copy)
+    # A French text with an unquoted " : " is the likeliest slip: YAML reads a second key on the same line.
+    line = break_file(copy / "rules" / "cep.yaml", "Vous avez l'âge de travailler (16 ans ou plus).", "Vous avez l'âge de travailler : 16 ans ou plus.")
+    message = refusal(copy)
+    assert f"cep.yaml:{line}: not valid YAML: mapping values are not allowed" in message, message
 
 
 def test_rule_that_can_never_match_fails_the_check(copy):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from recommender import create_app
 from recommender.domain import ranker_file
 from recommender.domain.ranking import candidates_for, train_ranker
-
 from tests.conftest import TODAY, person
 
 YOUNG = person(age=19, status="job_seeker", education_level="none")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from recommender.domain.evaluation import evaluate
 from recommender.domain.ranking import SimilarityRanker, candidates_for, load_cases
-
 from tests.conftest import TODAY, person
 
 ARCHETYPES = [

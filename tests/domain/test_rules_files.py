@@ -9,9 +9,8 @@ import pytest
 from recommender.domain.analysis import representative_profiles
 from recommender.domain.eligibility import verdict
 from recommender.domain.rules import ServiceRules
-from recommender.settings import ROOT
 from recommender.domain.sourcefile import load_yaml
-
+from recommender.settings import ROOT
 from tests.conftest import TODAY
 
 RULE_FILES = sorted((ROOT / "rules").glob("*.yaml"))

@@ -10,8 +10,7 @@ from sqlmodel import SQLModel
 from recommender.storage import db, partners
 from recommender.storage.db import Unavailable
 from recommender.storage.partners import PartnerEntry, PartnerRegistry
-from tests.db_support import BACKENDS, MIGRATIONS, make_database
-from tests.db_support import database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
+from tests.db_support import BACKENDS, MIGRATIONS, database_url, db_app, empty_db, make_database  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
 from tests.partner_support import KEY, add_partner
 
 

@@ -16,12 +16,11 @@ from sqlalchemy import Boolean, Date, Uuid, column, inspect, select, table, text
 from sqlmodel import SQLModel
 
 from recommender import create_app
-from recommender.storage import db
 from recommender.domain.ranking import train_ranker
+from recommender.storage import db
 from recommender.storage.usage import feedback_rows, record_event, record_feedback, retention_cutoff
 from tests.conftest import person
-from tests.db_support import BACKENDS, MIGRATIONS, app_config, make_database
-from tests.db_support import database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
+from tests.db_support import BACKENDS, MIGRATIONS, app_config, database_url, db_app, empty_db, make_database  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
 
 # The whole list of what a count or a feedback answer may hold (issue 6): the buckets, the partner page, the service;
 # counts; for feedback, the verdict and a random row key.

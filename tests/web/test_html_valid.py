@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from recommender.cli.demo import partner_site
-
 from tests.partner_support import add_partner
 
 from .conftest import YOUNG, query

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -199,17 +201,27 @@ def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_pa
 
 
 @pytest.mark.skipif(os.name != "posix", reason="gunicorn runs on POSIX systems only")
-def test_gunicorn_configuration_loads_and_names_the_app():
-    from gunicorn.config import Config
+def test_gunicorn_as_configured_serves_the_app_and_logs_json_without_access_lines(monkeypatch, capfd):
+    from gunicorn.app.wsgiapp import WSGIApplication
+    from werkzeug.test import Client
 
-    config = Config()
-    namespace: dict = {}
     path = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
-    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # what `gunicorn -c gunicorn.conf.py` does
-    for key in ("wsgi_app", "bind", "workers", "accesslog", "logconfig_dict"):
-        config.set(key, namespace[key])
-    assert config.wsgi_app == "recommender:create_app()"
-    assert config.accesslog is None  # the app logs requests itself, without IP or user agent
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    monkeypatch.setenv("PATHWAYS_BIND", "127.0.0.1:9876")
+    monkeypatch.setattr(sys, "argv", ["gunicorn", "-c", str(path)])  # as `gunicorn -c gunicorn.conf.py` reads it
+    server = WSGIApplication()
+    config = server.cfg
+    assert config.address == [("127.0.0.1", 9876)] and config.workers == 3  # the environment decides
+    assert config.preload_app and config.worker_class_str == "gthread"
+    assert Client(server.load()).get("/healthz").status_code == 200  # the app it names starts and answers
+    logger = config.logger_class(config)  # gunicorn's own logger, set up from logconfig_dict
+    capfd.readouterr()
+    logger.error("worker %s stopped", "w1")
+    environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/results?age=19&disability=recognised", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "203.0.113.9", "HTTP_USER_AGENT": "agent-007"}
+    logger.access(type("Response", (), {"status": "200 OK", "sent": 0, "headers": []})(), type("Request", (), {"headers": []})(), environ, dt.timedelta(0))
+    logged = capfd.readouterr().err
+    assert [json.loads(line)["message"] for line in logged.splitlines() if line.strip()] == ["worker w1 stopped"]  # JSON lines
+    assert "203.0.113.9" not in logged and "disability" not in logged and "agent-007" not in logged  # no access line
 
 
 def test_postgresql_down_at_start_up_is_picked_up_when_it_returns(tmp_path):

@@ -9,8 +9,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from recommender.web import questionnaire
 from recommender.domain.profile import Profile
+from recommender.web import questionnaire
 
 from .conftest import EMPLOYEE, YOUNG, query
 

@@ -24,7 +24,7 @@ def test_results_show_three_services_in_full_then_the_others_folded_by_what_they
     shown = page(client.get(f"/results?{query(YOUNG, lang='en')}"))
     ranked = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")["recommendations"]
     catalogue = recommender.knowledge.catalogue
-    folded = [item for item in ranked[3:]]
+    folded = ranked[3:]
     assert [li["data-service-id"] for li in shown.find("li", **{"class": "recommendation"})] == [item["id"] for item in ranked[:3]]
     assert len(shown.find("li", **{"class": "recommendation recommendation-folded"})) == len(folded) > 0
     assert len(shown.find("details", **{"class": "service-fold"})) == len(folded)
@@ -197,4 +197,4 @@ def _profile(answers: dict):
     from recommender.domain.profile import Profile
     from recommender.web.answers import profile_input
 
-    return Profile.model_validate(profile_input({key: value for key, value in answers.items()}))
+    return Profile.model_validate(profile_input(answers))

@@ -8,11 +8,10 @@ import re
 
 from recommender import create_app
 from recommender.storage.models import Partner
-from recommender.web.stats import MIN_PEOPLE, shown_counts
 from recommender.storage.usage import record_event, record_feedback
+from recommender.web.stats import MIN_PEOPLE, shown_counts
 from tests.conftest import person
-from tests.db_support import app_config, closed_port
-from tests.db_support import database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
+from tests.db_support import app_config, closed_port, database_url, db_app, empty_db  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
 
 TODAY = dt.date.today()
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())

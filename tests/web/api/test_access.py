@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recommender import create_app
-from tests.web.api.test_openapi import check
+from tests.contract_support import check
 from tests.partner_support import add_partner
 
 BODY = {"age": 30, "status": "employee", "region": "11", "disability": "none", "education_level": "level4", "lang": "en"}

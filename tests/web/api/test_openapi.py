@@ -1,4 +1,5 @@
-"""The OpenAPI description is generated from the models, and every answer the API gives matches it."""
+"""The OpenAPI description is generated from the models, describes every route served, and every answer the API
+gives matches it (tests/contract_support.py checks every answer of the suite; these ask for each kind on purpose)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,12 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from recommender.domain.profile import DISABILITIES, EDUCATION_LEVELS, REGIONS, STATUSES
+from tests.contract_support import check, declared_path
 
 
 @pytest.fixture(scope="module")
 def spec(app):
     return app.test_client().get("/api/v1/openapi.json").get_json()
-
-
-def check(spec: dict, path: str, method: str, response) -> None:
-    """Validate a response against what the description declares for its status."""
-    declared = spec["paths"][path][method]["responses"]
-    assert str(response.status_code) in declared, f"{method.upper()} {path} answered {response.status_code}, not declared"
-    content = declared[str(response.status_code)]["content"]
-    assert response.mimetype in content, f"{response.mimetype} not declared for {response.status_code}"
-    schema = {**spec, "$ref": content[response.mimetype]["schema"]["$ref"]}
-    errors = sorted(Draft202012Validator(schema).iter_errors(response.get_json()), key=str)
-    assert not errors, errors[0]
 
 
 def test_description_is_openapi_3_1_and_describes_the_profile_fields(spec):
@@ -86,3 +77,28 @@ def test_the_description_accepts_exactly_the_dates_the_api_accepts(client, spec,
     declared = Draft202012Validator({**spec, "$ref": "#/components/schemas/RecommendationRequest"}).is_valid(body)
     accepted = client.post("/api/v1/recommendations", json=body).status_code == 200
     assert declared == accepted, f"{day}: the description says {declared}, the API says {accepted}"
+
+
+def test_every_served_api_route_is_described(app, spec):
+    served = {(declared_path(rule.rule), method.lower()) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    described = {(path, method) for path, operations in spec["paths"].items() for method in operations}
+    assert served - described == set(), "served but not described"
+    assert described - served == set(), "described but not served"
+
+
+def test_feedback_is_described_with_its_answers_and_problems(spec):
+    operation = spec["paths"]["/api/v1/feedback"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/FeedbackRequest")
+    assert {"202", "400", "401", "413", "415", "422", "429", "500"} == set(operation["responses"])
+    problem_types = operation["responses"]["422"]["content"]["application/problem+json"]["schema"]["allOf"][1]["properties"]["type"]["enum"]
+    assert problem_types == ["/api/v1/problems/invalid-feedback"]
+
+
+def test_a_problem_of_a_type_the_status_does_not_declare_fails_the_check(client, spec):
+    answer = client.post("/api/v1/recommendations", json={"age": "x"})
+    body = answer.get_json()
+    assert body["type"].endswith("invalid-profile")
+    answer.set_data(answer.get_data().replace(b"invalid-profile", b"invalid-feedback"))
+    with pytest.raises(AssertionError, match="invalid-feedback"):
+        check(spec, "/api/v1/recommendations", "post", answer)

@@ -31,7 +31,7 @@ def test_answer_carries_profile_date_versions_and_explained_recommendations(clie
         assert item["why_not"], f"{item['id']} refused without a reason"
     ids = {r["id"] for r in recommendations}
     assert {"mission-locale", "cej"} <= ids
-    assert "sma" in {n["id"] for n in answer["not_eligible"]}
+    assert "transitions-pro" in {n["id"] for n in answer["not_eligible"]}
 
 
 def test_answer_is_in_the_requested_language(client):
@@ -131,7 +131,7 @@ def test_an_unknown_language_on_the_catalogue_is_refused_with_what_is_allowed(cl
     assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
     [error] = refused.get_json()["errors"]
     assert (error["field"], error["allowed"], error["received"]) == ("lang", ["fr", "en"], "de")
-    assert "fr or en" in error["detail"]
+    assert "allowed: one of: fr, en" in error["detail"]
     assert client.get(f"{path}?lang=en").status_code == 200
 
 
