@@ -275,7 +275,7 @@ def test_counsellor_mode_without_javascript_shows_results_on_submit(page_without
 
 
 @pytest.mark.parametrize(("width", "height"), [(320, 640), (640, 400)], ids=["phone-320px", "zoom-200pc-of-1280x800"])
-@pytest.mark.parametrize("name", ["start", "region", "check", "results", "counsellor", "privacy"])
+@pytest.mark.parametrize("name", ["start", "region", "check", "results", "counsellor", "privacy", "print", "legal", "accessibility", "report"])
 def test_pages_reflow_without_scrolling_sideways(browser, live_server, name, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
