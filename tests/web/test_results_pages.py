@@ -198,3 +198,14 @@ def _profile(answers: dict):
     from recommender.web.answers import profile_input
 
     return Profile.model_validate(profile_input(answers))
+
+
+def test_after_a_no_javascript_feedback_on_a_folded_service_its_card_is_open_to_show_the_thanks(client, recommender, monkeypatch):
+    monkeypatch.setattr("recommender.web.questionnaire.record_feedback", lambda *args, **kwargs: True)
+    folded = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")["recommendations"][4]["id"]
+    sent = client.post("/feedback", data={**YOUNG, "lang": "en", "service_id": folded, "useful": "yes"})
+    assert sent.status_code == 303 and sent.location.endswith(f"#feedback-{folded}")
+    back = client.get(sent.location).get_data(as_text=True)
+    card = back[back.index(f'id="service-{folded}"'):]
+    assert card.split(">", 2)[1].strip().startswith('<details class="service-fold" open')
+    assert f'<p class="feedback feedback-thanks" id="feedback-{folded}"' in card.split("</details>", 1)[0]
