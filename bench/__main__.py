@@ -24,10 +24,10 @@ from pathlib import Path
 
 from recommender.settings import from_environment
 
-from . import chart, faults, fuzz, inprocess, pages, serve, synthetic, wrk
+from . import chart, faults, fuzz, inprocess, pages, robustness, serve, synthetic, wrk
 from .serve import ROOT
 
-SECTIONS = ("inprocess", "scaling", "check", "http", "pages", "load", "faults", "fuzz")
+SECTIONS = ("inprocess", "scaling", "check", "http", "pages", "load", "faults", "fuzz", "robustness")
 RESULTS = ROOT / "bench" / "results"
 TARGETS = {
     "ratio": 0.60,  # recommend reaches at least 60 % of the bare endpoint's requests/s
@@ -83,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
                     results["fuzz"] = run_fuzz(port, options)
                 if "faults" in http_sections:
                     results["faults"] = run_faults(settings["RULES_DIR"], port, bodies, options, log)
+        if "robustness" in sections:
+            say("\n== robustness (issue 11: silent Redis, locked database, feedback flood, wrong-key flood)")
+            results["robustness"] = robustness.run(options.workers, options.seconds, work_dir, log, say)
     results["machine"]["load_average_at_end"] = round(os.getloadavg()[0], 2)
     results = merged(results, options.output, sections)
     results["verdicts"] = verdicts(results)
@@ -402,6 +405,8 @@ def verdicts(results: dict) -> list[dict]:
         add("robustness", "10 MB body and 100,000-deep JSON: 4xx, server stays up", ", ".join(str(h["status"]) for h in hostile), all(h["ok"] for h in hostile))
         outage = fault_runs["database_outage"]
         add("robustness", "database away under load: no failed recommendation", outage.get("skipped") or f"{outage['errors']} failed of {outage['requests']:,}", None if "skipped" in outage else outage["ok"])
+    if results.get("robustness"):
+        robustness.verdicts(results["robustness"], add)
     fuzzed = results.get("fuzz")
     if fuzzed:
         add("robustness", "schemathesis: no server error (5xx) for any generated request", f"{fuzzed['server_errors']} in {fuzzed['test_cases']} cases", fuzzed["server_errors"] == 0 and fuzzed["test_cases"] is not None)

@@ -14,7 +14,7 @@ from .domain.recommendation import Knowledge, Recommender
 from .domain.sourcefile import DataFileError
 from .settings import from_environment
 from .storage import db, partners
-from .web import api, embed, errors, i18n, openapi, ops, questionnaire, ratelimit, security, stats
+from .web import api, disclosed, embed, errors, feedback, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 
 
 class BrokenData(SystemExit):
@@ -42,6 +42,8 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     db.init_app(app)
     partners.init_app(app)
+    feedback.init_app(app)
+    disclosed.init_app(app)
     security.init_app(app)
 
 

@@ -65,7 +65,7 @@ def ranker_train() -> None:
 
     from ..domain import ranker_file
     from ..domain.ranking import train_ranker
-    from ..storage.usage import stored_feedback
+    from ..storage.training import stored_feedback
 
     started = time.perf_counter()
     knowledge, config = current_app.extensions["pathways"].knowledge, current_app.config

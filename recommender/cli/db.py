@@ -11,13 +11,14 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
 from ..storage import db
-from ..storage import usage as storage
+from ..storage import retention as storage
 
 db_cli = AppGroup("db", help="Create and migrate the database schema (Alembic).")
 events_cli = AppGroup("events", help="Anonymous usage counts and feedback.")
 
 
 def _where() -> str:
+    """The database in use, without its password."""
     return db.store(current_app).engine.url.render_as_string(hide_password=True)
 
 
@@ -26,6 +27,7 @@ def _plain_errors(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        """The command, its database errors said in one line."""
         try:
             return command(*args, **kwargs)
         except OperationalError as error:

@@ -31,6 +31,7 @@ def _plain_errors(command):
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        """The command, its errors said in one line."""
         store = db.store(current_app)
         if store.problem == "schema_behind":
             raise click.ClickException(f"the database schema is behind this version; run: {db.UPGRADE_COMMAND}")
@@ -48,15 +49,18 @@ def _plain_errors(command):
 
 
 def _session():
+    """A session on the app's database."""
     return db.store(current_app).session()
 
 
 def _describe(partner) -> str:
+    """A partner in one line."""
     extras = [f"language {partner.default_lang}" if partner.default_lang else None, f"accent {partner.accent}" if partner.accent else None]
     return f"{partner.slug}: {partner.name}; origins {' '.join(partner.origins) or '(none)'}" + "".join(f"; {e}" for e in extras if e)
 
 
 def _show_key(key: str) -> None:
+    """Show a new key once, with how to use it."""
     click.echo(f"API key (shown only now; store it, e.g. in the partner's server configuration): {key}")
     click.echo("Use it server to server only, as `Authorization: Bearer <key>`; never in a web page.")
 
@@ -79,6 +83,7 @@ def partners_add(slug: str, name: str, origins: tuple[str, ...], lang: str | Non
 
 
 def _warn_plain_http(origins: list[str]) -> None:
+    """Say that plain http origins are for test sites only."""
     for origin in origins:
         if origin.startswith("http://") and origin.removeprefix("http://").rsplit(":", 1)[0] not in LOCAL_HOSTS:
             click.echo(f"warning: {origin} is not https: fine for a test site, not for a real one", err=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from .i18n import DEFAULT_LANG, LANGUAGES
 
@@ -43,6 +45,9 @@ FIELD_VALUES: dict[str, tuple] = {
 }
 RULE_FIELDS = ("age",) + tuple(FIELD_VALUES)
 OPTIONAL_FIELDS = ("executive",)
+# Answers about health (and, as they are added, other answers of that kind): never stored, never sent to a partner's
+# page, and no stored or sent fact may depend on them (recommender/domain/privacy.py derives what follows).
+SENSITIVE_FIELDS = ("disability",)
 
 
 def whole_number(value: object) -> object:
@@ -122,6 +127,16 @@ class RecommendationRequest(Profile):
     @classmethod
     def _whole_limit(cls, value: object) -> object:
         return whole_number(value)
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _iso_day(cls, value: object) -> object:
+        """Only YYYY-MM-DD, as the published schema says (not a datetime, not a timestamp)."""
+        if value is None or isinstance(value, dt.date):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise PydanticCustomError("date_parsing", "must be a date written YYYY-MM-DD")
+        return value
 
     @field_validator("as_of")
     @classmethod

@@ -29,7 +29,7 @@
 				fire("resize", { height: h });
 			}
 		} else if (m.type == "pathways:results" && Array.isArray(m.services)) {
-			fire("results", { services: m.services.map(String) });
+			fire("results", { services: m.services.map(String).sort() });
 		} else if (m.type == "pathways:navigate" && frame.getBoundingClientRect().top < 0) {
 			frame.scrollIntoView();
 		}

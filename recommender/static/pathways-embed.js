@@ -1,6 +1,9 @@
 // Inside a partner's widget (recommender/web/embed.py): tell the host page, through the loader (/embed.js), the height of
-// the content and which services were recommended. Never the answers. Messages go only to the parent window, only
-// once it has said hello from one of the partner's registered origins (listed on <html data-partner-origins>).
+// the content and which services were recommended. Never the answers, nor anything that reveals a sensitive one: the
+// services named are only those the server lists on data-shareable (recommender/web/disclosed.py), sorted; and pages
+// whose length follows the answers (check, results, counsellor: a disability adds services) report one fixed height
+// and scroll inside the frame, so that the frame's size cannot tell the number of cards. Messages go only to the
+// parent window, only once it has said hello from one of the partner's registered origins (<html data-partner-origins>).
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -9,26 +12,31 @@
   var parentOrigin = null;
   var lastHeight = 0;
   var lastResults = "";
+  var FIXED_HEIGHT = 760;
 
   function post(message) {
     if (parentOrigin) { window.parent.postMessage(message, parentOrigin); }
   }
 
+  function answerShaped() {
+    return document.querySelector("#recommendations, #counsellor-results, .summary-list") !== null;
+  }
+
   // The content's own height (the html box, not the viewport): resizing the frame cannot change it, so no loop.
   function sendHeight() {
-    var height = Math.ceil(root.getBoundingClientRect().height);
+    var fixed = answerShaped();
+    root.classList.toggle("fixed-height", fixed);
+    var height = fixed ? FIXED_HEIGHT : Math.ceil(root.getBoundingClientRect().height);
     if (height !== lastHeight) {
       lastHeight = height;
       post({ type: "pathways:resize", height: height });
     }
   }
 
-  // The recommended services' ids, once per list shown.
+  // The services the server allows the host page to learn of, once per list shown.
   function sendResults() {
     var list = document.getElementById("recommendations");
-    var ids = list ? Array.prototype.map.call(list.querySelectorAll("[data-service-id]"), function (item) {
-      return item.getAttribute("data-service-id");
-    }) : [];
+    var ids = list ? (list.getAttribute("data-shareable") || "").split(" ").filter(Boolean) : [];
     var key = ids.join(" ");
     if (key !== lastResults) {
       lastResults = key;
@@ -51,6 +59,7 @@
   new ResizeObserver(sendHeight).observe(root);
   document.addEventListener("htmx:afterSettle", function (event) {
     sendResults();
+    sendHeight();
     if (event.detail && event.detail.target && event.detail.target.id === "main") { post({ type: "pathways:navigate" }); }
   });
 

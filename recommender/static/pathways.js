@@ -19,7 +19,8 @@
     }
     if (!field) { return; }
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(field.value).then(function () { say("data-copied"); }, fallback);
+      // A whole address: the field holds a path when the site's public address is not configured.
+      navigator.clipboard.writeText(new URL(field.value, document.baseURI).href).then(function () { say("data-copied"); }, fallback);
     } else {
       fallback();
     }

@@ -2,8 +2,9 @@
 
 Privacy by design: no model here can hold an exact age, a disability, an IP address, a user
 agent, a cookie, free text or any identifier that follows a person across requests. Answers
-are stored only as coarse buckets (see `recommender.storage.usage.buckets`), with a day, never a time.
-Recommendations are not even stored one by one: only how many were served per day and bucket.
+are stored only as coarse buckets (`recommender.domain.privacy.Bucket`), with a day, never a time.
+Recommendations are not even stored one by one: only how many were served per day and bucket, and which services
+everyone of that bucket is offered (so that no count depends on a disability or any other answer that is not kept).
 Feedback rows have random UUIDs as keys so that they do not reveal the order of arrival.
 """
 
@@ -12,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from pydantic import field_validator
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
+
+from ..domain.profile import LANGS
+from . import partner_fields
 
 # Stable constraint names, so that migrations read the same on SQLite and PostgreSQL.
 SQLModel.metadata.naming_convention = {
@@ -28,14 +33,42 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
 class PartnerBase(SQLModel):
-    """A partner organisation that embeds the questionnaire: its URL slug, name, the sites that may frame it, its look."""
+    """A partner organisation that embeds the questionnaire: its URL slug, name, the sites that may frame it, its look.
+    Validating it (`PartnerBase.model_validate`) is the one check of a partner's settings (storage/partners.py)."""
 
-    slug: str = Field(max_length=64, regex=SLUG_PATTERN, unique=True, index=True)
-    name: str = Field(max_length=200)
+    # `regex=` would be silently ignored by SQLModel 0.0.50 under pydantic 2 (it was: any slug passed); `pattern` is checked.
+    slug: str = Field(max_length=64, schema_extra={"pattern": SLUG_PATTERN}, unique=True, index=True)
+    name: str = Field(min_length=1, max_length=200)
     # Exact origins (scheme://host[:port]) allowed to frame /embed/<slug> and to call the API from a browser.
     origins: list[str] = Field(default_factory=list, sa_type=JSON)
     default_lang: str | None = Field(default=None, max_length=2)  # fr or en; else the page's default (fr)
-    accent: str | None = Field(default=None, max_length=7)  # #rrggbb
+    accent: str | None = Field(default=None, max_length=7, schema_extra={"pattern": r"^#[0-9a-f]{6}$"})  # #rrggbb
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _trimmed(cls, value: object) -> object:
+        """Spaces around a name are not part of it."""
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("accent", mode="before")
+    @classmethod
+    def _lowercase(cls, value: object) -> object:
+        """A colour in lowercase, without spaces around it."""
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("origins")
+    @classmethod
+    def _origins(cls, values: list[str]) -> list[str]:
+        """Origins as browsers send them, at least one."""
+        return partner_fields.origins(values)
+
+    @field_validator("default_lang")
+    @classmethod
+    def _lang(cls, value: str | None) -> str | None:
+        """A language of the pages."""
+        if value is not None and value not in LANGS:
+            raise ValueError(f"language {value!r}: use one of {', '.join(LANGS)}")
+        return value
 
 
 class Partner(PartnerBase, table=True):
@@ -43,7 +76,8 @@ class Partner(PartnerBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     created_on: dt.date = Field(default_factory=dt.date.today)
-    # scrypt$n$r$p$salt$hash of the API key: the key itself is shown once and never stored (recommender/storage/partners.py).
+    # sha256$<hex> of the API key (older keys: scrypt$n$r$p$salt$hash): the key itself is shown once and never stored
+    # (recommender/storage/partner_keys.py).
     key_hash: str | None = Field(default=None, max_length=200)
 
 
@@ -84,13 +118,13 @@ class UsageCount(CountKey, table=True):
 
 
 class ServiceCount(CountKey, table=True):
-    """How many times one service was shown and clicked for people of one bucket on one day."""
+    """How many people of one bucket were offered one service on one day, counting only services that the rules offer
+    to everyone of the bucket (recommender/domain/privacy.py): the count never depends on an answer that is not kept."""
 
     __tablename__ = "service_count"
 
     service_id: str = Field(max_length=64, primary_key=True)
     shown: int = 0
-    clicked: int = 0
 
 
 class Feedback(Buckets, table=True):

@@ -1,144 +1,34 @@
-"""The partner registry: who may frame the widget and call the API from a browser, and partners' API keys.
+"""The partner registry: who may frame the widget and call the API from a browser, and which API key is whose.
 
-Partners are rows of the `partner` table (recommender/storage/models.py), managed with `flask --app recommender partners ...`
-(recommender/cli/partners.py). Web requests never wait on the database for them: the registry keeps an immutable
-snapshot of the whole (small) table in memory, refreshed every PARTNERS_CACHE_SECONDS; while the database is away the
-last snapshot keeps serving.
-
-An API key reads `pw.<slug>.<secret>`: the slug says which partner it claims to be, the 256-bit secret proves it. Only
-a salted scrypt hash of the whole key is stored, and it is compared in constant time. scrypt is slow on purpose, so a
-key that verified once is remembered (by its SHA-256) for as long as the partner's stored hash stays the same:
-rotating or removing the key ends it within one refresh.
+Partners are rows of the `partner` table (models.py), managed with `flask --app recommender partners ...`
+(recommender/cli/partners.py); their settings are validated by the model itself (models.PartnerBase), and keys are
+made and checked by partner_keys.py. Web requests never wait on the database for partners: the registry keeps an
+immutable snapshot of the whole (small) table in memory, refreshed every PARTNERS_CACHE_SECONDS; while the database
+is away the last snapshot keeps serving.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
+import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from flask import Flask, current_app
+from pydantic import ValidationError
 from sqlmodel import Session, select
 
-from ..domain.profile import LANGS
-from .db import Unavailable
-from .models import SLUG_PATTERN, Partner
+from . import partner_keys
+from .engine import Unavailable
+from .models import Partner, PartnerBase
+from .partner_fields import ACCENT, HINTS  # noqa: F401  (ACCENT: the widget checks a page's colour with it)
 
-KEY_PREFIX = "pw"
-SCRYPT = {"n": 2**14, "r": 8, "p": 1}  # the usual interactive-login cost: 16 MiB, tens of milliseconds
-SLUG = re.compile(SLUG_PATTERN)
-ACCENT = re.compile(r"^#[0-9a-fA-F]{6}$")
-HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$")
-DEFAULT_PORTS = {"http": 80, "https": 443}
-VERIFIED_KEYS_KEPT = 1024
+log = logging.getLogger(__name__)
 
 
 class InvalidPartner(ValueError):
     """A partner setting that cannot be accepted; the message says which and what is allowed."""
-
-
-# --- validation ------------------------------------------------------------------------------------------------------
-
-
-def check_slug(slug: str) -> str:
-    """A slug as URLs use it: lowercase letters, digits and single hyphens, at most 64 characters."""
-    if not SLUG.fullmatch(slug) or len(slug) > 64:
-        raise InvalidPartner(f"slug {slug!r}: use lowercase letters, digits and single hyphens (at most 64), e.g. mairie-de-lille")
-    return slug
-
-
-def check_origin(origin: str) -> str:
-    """An origin as browsers send it (scheme://host[:port], lowercase, default port left out); nothing else."""
-    parts = urlsplit(origin.strip())
-    if parts.scheme not in DEFAULT_PORTS or not parts.netloc:
-        raise InvalidPartner(f"origin {origin!r}: start with https:// (or http:// for a local test site), e.g. https://www.example.org")
-    if parts.path not in ("", "/") or parts.query or parts.fragment or "@" in parts.netloc:
-        raise InvalidPartner(f"origin {origin!r}: an origin is scheme://host[:port] only, no path, query or user; did you mean {parts.scheme}://{parts.netloc.rpartition('@')[2]}?")
-    if parts.path == "/":
-        raise InvalidPartner(f"origin {origin!r}: leave out the final slash: {parts.scheme}://{parts.netloc}")
-    try:
-        port = parts.port
-    except ValueError:
-        raise InvalidPartner(f"origin {origin!r}: the port must be a number from 1 to 65535") from None
-    host = (parts.hostname or "").lower()
-    if not HOST.fullmatch(host):
-        raise InvalidPartner(f"origin {origin!r}: the host must be a domain name or an IPv4 address (IDN in punycode, no wildcard)")
-    if port == 0:
-        raise InvalidPartner(f"origin {origin!r}: the port must be a number from 1 to 65535")
-    return f"{parts.scheme}://{host}" + (f":{port}" if port and port != DEFAULT_PORTS[parts.scheme] else "")
-
-
-def check_accent(accent: str) -> str:
-    """A colour written #RRGGBB (returned in lowercase)."""
-    if not ACCENT.fullmatch(accent.strip()):
-        raise InvalidPartner(f"accent {accent!r}: write the colour as # and six hexadecimal digits, e.g. #1d4f91")
-    return accent.strip().lower()
-
-
-def check_lang(lang: str) -> str:
-    """fr or en."""
-    if lang not in LANGS:
-        raise InvalidPartner(f"language {lang!r}: use one of {', '.join(LANGS)}")
-    return lang
-
-
-def check_name(name: str) -> str:
-    """A display name: not empty, at most 200 characters."""
-    if not name.strip() or len(name.strip()) > 200:
-        raise InvalidPartner("name: give the partner's name as people know it (1 to 200 characters)")
-    return name.strip()
-
-
-def check_origins(origins: Iterable[str]) -> list[str]:
-    """At least one origin, each valid, without repeats (in the order given)."""
-    checked = list(dict.fromkeys(check_origin(origin) for origin in origins))
-    if not checked:
-        raise InvalidPartner("origin: give at least one --origin, the address of the site that will show the widget, e.g. https://www.example.org")
-    return checked
-
-
-# --- keys ------------------------------------------------------------------------------------------------------------
-
-
-def new_key(slug: str) -> str:
-    """A fresh API key for a partner: shown once, never stored."""
-    return f"{KEY_PREFIX}.{slug}.{secrets.token_urlsafe(32)}"
-
-
-def hash_key(key: str) -> str:
-    """The salted scrypt hash stored in place of the key: scrypt$n$r$p$salt$hash (hex)."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(key.encode(), salt=salt, dklen=32, **SCRYPT)
-    return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${salt.hex()}${digest.hex()}"
-
-
-def key_matches(key: str, stored: str) -> bool:
-    """Whether `key` is the one `stored` was made from (constant-time comparison)."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        candidate = hashlib.scrypt(key.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(digest) // 2)
-    except ValueError:
-        return False
-    return hmac.compare_digest(candidate.hex(), digest)
-
-
-def key_slug(key: str) -> str | None:
-    """The partner a key claims to belong to (None when it is not shaped like one of our keys)."""
-    prefix, _, rest = key.partition(".")
-    slug, _, secret = rest.partition(".")
-    return slug if prefix == KEY_PREFIX and SLUG.fullmatch(slug) and len(secret) >= 32 else None
-
-
-# --- the registry ----------------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -154,6 +44,7 @@ class PartnerEntry:
 
     @classmethod
     def from_row(cls, row: Partner) -> PartnerEntry:
+        """The entry of a table row."""
         return cls(row.slug, row.name, tuple(row.origins or ()), row.default_lang, row.accent, row.key_hash)
 
 
@@ -167,7 +58,6 @@ class PartnerRegistry:
         self._origins: frozenset[str] = frozenset()
         self._loaded_at = -float("inf")
         self._lock = threading.Lock()
-        self._verified: OrderedDict[bytes, str] = OrderedDict()
 
     def partners(self) -> dict[str, PartnerEntry]:
         """Every partner by slug; raises Unavailable only when the database never answered since start-up."""
@@ -193,31 +83,46 @@ class PartnerRegistry:
         return origin in self._origins
 
     def authenticate(self, key: str) -> PartnerEntry | None:
-        """The partner whose API key this is, or None."""
-        slug = key_slug(key)
-        partner = self.get(slug) if slug else None
-        if partner is None or not partner.key_hash:
+        """The partner whose API key this is, or None; the same work whether the claimed slug exists or not."""
+        slug = partner_keys.key_slug(key)
+        if slug is None:
+            return None  # not shaped like one of our keys: refused before any hashing
+        partner = self.get(slug)
+        stored = partner.key_hash if partner is not None else None
+        if not partner_keys.key_matches(key, stored) or partner is None:
             return None
-        fingerprint = hashlib.sha256(key.encode()).digest()
-        if self._verified.get(fingerprint) == partner.key_hash:
-            return partner
-        if not key_matches(key, partner.key_hash):
-            return None
-        with self._lock:
-            self._verified[fingerprint] = partner.key_hash
-            while len(self._verified) > VERIFIED_KEYS_KEPT:
-                self._verified.popitem(last=False)
+        if partner_keys.is_legacy(stored):
+            self._upgrade(partner, key)
         return partner
+
+    def _upgrade(self, partner: PartnerEntry, key: str) -> None:
+        """Replace a legacy scrypt hash by the key's SHA-256, so that it is checked quickly from now on."""
+
+        def work(session: Session) -> None:
+            """The update, if the stored hash is still the one that was checked."""
+            row = find(session, partner.slug)
+            if row is not None and row.key_hash == partner.key_hash:
+                row.key_hash = partner_keys.hash_key(key)
+                session.add(row)
+                session.commit()
+
+        try:
+            self.store.read(work)
+        except Unavailable:
+            return  # checked slowly once more next time
+        self.invalidate()
+        log.info("API key hash of partner %s upgraded from scrypt to sha256", partner.slug)
 
     def invalidate(self) -> None:
         """Read the table again on next use (after a command changed it in this process)."""
         self._loaded_at = -float("inf")
 
     def _refresh(self) -> None:
+        """Read the whole table; keep the old snapshot (and ask again soon) while the database cannot answer."""
         try:
             rows = self.store.read(lambda session: [PartnerEntry.from_row(row) for row in session.exec(select(Partner))])
         except Unavailable:
-            self._loaded_at = time.monotonic() - self.ttl + min(self.ttl, 1.0)  # keep the old snapshot, ask again soon
+            self._loaded_at = time.monotonic() - self.ttl + min(self.ttl, 1.0)
             return
         self._snapshot = {entry.slug: entry for entry in rows}
         self._origins = frozenset(origin for entry in rows for origin in entry.origins)
@@ -237,15 +142,27 @@ def init_app(app: Flask) -> None:
 # --- changes (the commands use these; each takes an explicit session) --------------------------------------------------
 
 
+def checked(**settings) -> PartnerBase:
+    """Settings validated by the partner model; InvalidPartner naming the first wrong one and what is allowed."""
+    try:
+        return PartnerBase.model_validate(settings)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "partner"
+        said = first["msg"].removeprefix("Value error, ")
+        if first["type"] == "value_error":
+            raise InvalidPartner(said) from None
+        shown = f" {settings.get(field)!r}" if field in ("slug", "accent") else ""
+        raise InvalidPartner(f"{field}{shown}: {HINTS.get(field, said)}") from None
+
+
 def add(session: Session, *, slug: str, name: str, origins: Iterable[str], lang: str | None = None, accent: str | None = None) -> tuple[Partner, str]:
     """Register a partner; its row and its API key (the only time the key exists in clear)."""
-    slug, name, origins = check_slug(slug), check_name(name), check_origins(origins)
-    lang = check_lang(lang) if lang else None
-    accent = check_accent(accent) if accent else None
-    if find(session, slug) is not None:
+    settings = checked(slug=slug, name=name, origins=list(origins), default_lang=lang, accent=accent)
+    if find(session, settings.slug) is not None:
         raise InvalidPartner(f"slug {slug!r}: a partner with this slug already exists (see `partners list`)")
-    key = new_key(slug)
-    partner = Partner(slug=slug, name=name, origins=origins, default_lang=lang, accent=accent, key_hash=hash_key(key))
+    key = partner_keys.new_key(settings.slug)
+    partner = Partner(**settings.model_dump(), key_hash=partner_keys.hash_key(key))
     session.add(partner)
     session.commit()
     session.refresh(partner)
@@ -255,8 +172,8 @@ def add(session: Session, *, slug: str, name: str, origins: Iterable[str], lang:
 def rotate_key(session: Session, *, slug: str) -> str:
     """Give a partner a new API key; the old one stops working."""
     partner = _existing(session, slug)
-    key = new_key(slug)
-    partner.key_hash = hash_key(key)
+    key = partner_keys.new_key(slug)
+    partner.key_hash = partner_keys.hash_key(key)
     session.add(partner)
     session.commit()
     return key
@@ -276,6 +193,7 @@ def find(session: Session, slug: str) -> Partner | None:
 
 
 def _existing(session: Session, slug: str) -> Partner:
+    """The partner with this slug, or InvalidPartner."""
     partner = find(session, slug)
     if partner is None:
         raise InvalidPartner(f"slug {slug!r}: no such partner (see `partners list`)")

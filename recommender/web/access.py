@@ -2,7 +2,9 @@
 
 - `Authorization: Bearer <partner key>` (server to server): a valid key is exempt from the anonymous rate limit and
   its calls are counted for that partner; a wrong key is a 401 problem, and wrong keys are limited per address
-  (API_KEY_FAILURE_LIMIT), since each costs a slow scrypt check. Without the header, the API is anonymous.
+  (API_KEY_FAILURE_LIMIT). Checking a key is one SHA-256 whatever the slug (storage/partner_keys.py says why that is
+  safe for 256-bit keys): wrong keys cost microseconds and the time of the answer does not tell which slugs exist.
+  Without the header, the API is anonymous.
 - CORS: browsers on a registered partner origin may call the recommend and catalogue endpoints (no credentials, no
   Authorization header: keys never belong in a browser). Other origins get no CORS header, so browsers refuse.
 - Cache-Control: recommendations and feedback carry health data: `no-store`. The catalogue is public, with an ETag
@@ -72,6 +74,7 @@ def finish(response: Response) -> Response:
 
 
 def _cors(response: Response) -> None:
+    """Allow a registered partner origin to read the answer (and say what a preflight may send)."""
     response.vary.add("Origin")
     origin = request.headers.get("Origin")
     if not origin or not registry().origin_allowed(origin):

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import orjson
 from babel.numbers import format_decimal
-from flask import Blueprint, Response, current_app, json, request
+from flask import Blueprint, Response, current_app, request
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from ..domain.i18n import DEFAULT_LANG, N_, translate
 from ..domain.profile import LANGS, Profile
 from ..domain.recommendation import Recommender, service_view
-from ..storage.usage import record_event, record_feedback
+from ..storage.usage import NOT_KEPT, RECORDED, record_event
 from . import access, ratelimit
+from . import feedback as feedback_token
 from .context import context
 from .endpoints import FEEDBACK, GET_SERVICE, LIST_SERVICES, RECOMMEND, serve
 from .problems import HTTP_DETAILS, HTTP_TITLES, REFUSED, UNANSWERED, field_errors, invalid_fields, problem
@@ -63,8 +65,10 @@ def recommendations() -> tuple[int, dict] | Response:
     if isinstance(parsed, Response):
         return parsed
     profile = parsed.profile()
-    answer = recommender().recommend(profile, parsed.as_of or dt.date.today(), parsed.lang, parsed.limit)
-    record_event(profile, [item["id"] for item in answer["recommendations"]], partner=context().partner_slug)  # coarse buckets only; never blocks
+    as_of = parsed.as_of or dt.date.today()
+    answer = recommender().recommend(profile, as_of, parsed.lang, parsed.limit)
+    record_event(profile, partner=context().partner_slug)  # coarse buckets only; never blocks
+    answer["feedback_token"] = feedback_token.issue(profile, as_of)  # web/feedback.py: proves this answer, for an hour
     return 200, answer
 
 
@@ -81,10 +85,15 @@ def feedback() -> tuple[int, FeedbackAnswer] | Response:
                            allowed=translate(lang, N_("a service id from /api/v1/services")))
         return invalid_fields(lang, "invalid-feedback", [{"field": "service_id", "code": "unknown_value", "detail": detail, "allowed": known, "received": parsed.service_id}])
     profile = Profile.model_validate(parsed.model_dump(include=set(Profile.model_fields)))
-    recorded = record_feedback(profile, parsed.service_id, parsed.useful, partner=context().partner_slug)
-    answer = FeedbackAnswer(recorded=recorded)
-    if not recorded:
-        answer["detail"] = translate(lang, N_("Thank you! Your answer could not be kept for the moment."))
+    try:
+        outcome = feedback_token.take(profile, parsed.service_id, parsed.useful, parsed.token, partner=context().partner_slug)
+    except feedback_token.BadToken as error:
+        return invalid_fields(lang, "invalid-feedback", [{"field": "token", "code": "invalid", "detail": str(error), "received": parsed.token}])
+    answer = FeedbackAnswer(recorded=outcome == RECORDED)
+    if outcome == NOT_KEPT:
+        answer["detail"] = translate(lang, N_("Answer not kept: knowing that this service was suggested could reveal an answer that we never keep."))
+    elif outcome != RECORDED:
+        answer["detail"] = translate(lang, N_("Your answer could not be recorded for the moment; please try again later."))
     return 202, answer
 
 
@@ -143,19 +152,15 @@ def _read_json() -> object | Response:
     if request.mimetype not in JSON_TYPES and not request.mimetype.endswith("+json"):
         lang = request_lang()
         return problem(lang, 415, translate(lang, N_("Send the profile as JSON with Content-Type: application/json.")), "unsupported-media-type")
-    raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH
+    raw = request.get_data(cache=False)  # raises 413 beyond MAX_CONTENT_LENGTH (chunked bodies: security.py)
     try:
-        return json.loads(raw)
-    except RecursionError:
+        return orjson.loads(raw)  # strict: a lone surrogate ("\ud800") is malformed JSON, not a 500 later
+    except orjson.JSONDecodeError as error:
         lang = request_lang()
-        detail = translate(lang, N_("The body is nested too deeply; a profile is a flat object."))
-        return problem(lang, 400, detail, "malformed-json", title=N_("JSON nested too deeply"))
-    except ValueError as error:
-        lang = request_lang()
-        if hasattr(error, "lineno"):
-            detail = translate(lang, N_("The body is not valid JSON (line %(line)d, column %(column)d)."), line=error.lineno, column=error.colno)
-        else:
-            detail = translate(lang, N_("The body is not valid JSON."))
+        if str(error).startswith("depth limit exceeded"):
+            detail = translate(lang, N_("The body is nested too deeply; a profile is a flat object."))
+            return problem(lang, 400, detail, "malformed-json", title=N_("JSON nested too deeply"))
+        detail = translate(lang, N_("The body is not valid JSON (line %(line)d, column %(column)d)."), line=error.lineno, column=error.colno)
         return problem(lang, 400, detail, "malformed-json")
 
 

@@ -9,6 +9,7 @@ from flask import g, has_request_context
 
 if TYPE_CHECKING:
     from .embed import Embed
+    from .feedback import Offer
 
 SITE_JOURNEY = "questionnaire"  # the blueprint of the questionnaire's pages on the site itself
 NOT_LOOKED_UP = object()  # the API caller has not been looked up yet
@@ -29,6 +30,8 @@ class RequestContext:
     api_caller: Any = NOT_LOOKED_UP  # access: the partner of a valid key, None for a wrong one, or UNCHECKED
     rate_limit: tuple | None = None  # ratelimit: (limit, key, count) of the call just counted
     rate_limited: Any = None  # ratelimit: the limit this call went over
+    feedback: Offer | None = None  # feedback: the token and services a results page may ask feedback about
+    client_address: str | None = None  # ratelimit: the caller's address (from the trusted proxy's header, if any)
 
 
 def context() -> RequestContext:

@@ -76,11 +76,17 @@ def error_links(errors: dict[str, str], answers: dict) -> list[tuple[str, str]]:
     return [(message, step_url(STEP_BY_SLUG[field.replace("_", "-")], answers, return_to="check") + f"#{field}-field") for field, message in errors.items()]
 
 
+def plain_args() -> dict:
+    """The query's parameters, without url_for's reserved ones (_anchor, _method, _scheme, _external...), which a
+    client must not be able to pass on (they gave a 500, or a link to the attacker's host)."""
+    return {key: value for key, value in request.args.to_dict(flat=False).items() if not key.startswith("_")}
+
+
 def language_url(lang: str) -> str:
     """This page in another language: same answers, same step."""
     endpoint, values = context().here or (None, {})
     if endpoint is None and request.method == "GET" and request.endpoint:
-        endpoint, values = request.endpoint, {**(request.view_args or {}), **request.args.to_dict(flat=False)}
+        endpoint, values = request.endpoint, {**(request.view_args or {}), **plain_args()}
     if endpoint is None:
         endpoint, values = journey("start"), {}
     return url_for(endpoint, **{**values, "lang": lang})

@@ -14,8 +14,9 @@ from flask import Blueprint, Response, abort, redirect, request
 from flask_babel import gettext as _
 
 from ..domain.profile import MAX_AGE, MIN_AGE
-from ..storage.usage import record_event, record_feedback
+from ..storage.usage import RECORDED, record_event
 from . import assets, pages
+from . import feedback as feedback_token
 from .answers import MAX_ANSWER_LENGTH, answers_line, check_answers, read_answers, read_return_to
 from .context import context
 from .grouping import Layout, layout
@@ -24,6 +25,7 @@ from .navigation import back_url, error_links, journey, next_url, page_url, part
 from .pages import render
 from .plausibility import unusual
 from .questions import HINTS, SHORT_LABELS, STEP_BY_SLUG, STEPS, Step, choices, question_text, recommender
+from .security import public_url
 
 bp = Blueprint("questionnaire", __name__)
 bp.after_request(pages.no_store)
@@ -81,8 +83,9 @@ def results() -> Response:
     recommendation = recommender().recommend(profile, dt.date.today(), current_lang())
     thanked = request.args.get("feedback")
     if thanked is None:  # coming back after a no-JavaScript feedback is not a new visit
-        record_event(profile, [item["id"] for item in recommendation["recommendations"]], partner=partner_slug())
-    share_url = page_url(f"{bp.name}.results", answers, _external=True)  # the site's page, even from a widget
+        record_event(profile, partner=partner_slug())
+    feedback_token.offer(profile, dt.date.today(), [item["id"] for item in recommendation["recommendations"]])
+    share_url = public_url(page_url(f"{bp.name}.results", answers))  # the site's page, even from a widget
     return render("questionnaire/results.html", answers=answers, recommendation=recommendation, thanked=thanked,
                   share_url=share_url, answers_line=answers_line(answers), layout=results_layout(recommendation))
 
@@ -96,23 +99,30 @@ def feedback() -> Response:
     useful = {"yes": True, "no": False}.get(request.form.get("useful", ""))
     if profile is None or useful is None or service_id not in recommender().knowledge.catalogue.services:
         return _feedback_refused(answers, service_id, errors, useful)
-    record_feedback(profile, service_id, useful, partner=partner_slug())  # False when the database is away: the person is thanked anyway
+    try:
+        outcome = feedback_token.take(profile, service_id, useful, request.form.get("token", ""), partner=partner_slug())
+    except feedback_token.BadToken:
+        outcome = feedback_token.BAD_TOKEN
+    if outcome != RECORDED:  # said as it is: a "thank you" only for what was kept
+        return _feedback_refused(answers, service_id, errors, useful, feedback_token.page_reason(outcome), 503 if outcome == "not_recorded" else 422)
     if request.htmx:
         return render("questionnaire/_feedback.html", service_id=service_id, thanked=True, answers=answers, name="", problem=None)
     return redirect(page_url(".results", answers, feedback=service_id) + f"#feedback-{service_id}", 303)
 
 
-def _feedback_refused(answers: dict, service_id: str, errors: dict, useful: bool | None) -> Response:
-    """A feedback we cannot take (only a hand-made request gets here): say exactly why."""
-    if errors:
+def _feedback_refused(answers: dict, service_id: str, errors: dict, useful: bool | None, reason: str | None = None, status: int = 422) -> Response:
+    """A feedback we cannot take or could not record: say exactly why."""
+    if reason:
+        pass
+    elif errors:
         reason = _("The answers sent with it are incomplete or wrong: %(fields)s.", fields=", ".join(str(SHORT_LABELS[f]) for f in errors))
     elif useful is None:
         reason = _("Say “Yes” or “No”.")
     else:
         reason = _("There is no service “%(service)s”.", service=service_id)
     if request.htmx:
-        return render("questionnaire/_feedback.html", status=422, service_id=service_id, thanked=False, answers=answers, name="", problem=reason)
-    return render("errors/error.html", status=422, code=422, title=_("We could not record your opinion"), message=reason,
+        return render("questionnaire/_feedback.html", status=status, service_id=service_id, thanked=False, answers=answers, name="", problem=reason)
+    return render("errors/error.html", status=status, code=status, title=_("We could not record your opinion"), message=reason,
                   back=page_url(".results", answers) if not errors else None)
 
 

@@ -39,6 +39,7 @@ class FeedbackRequest(Profile):
 
     service_id: str = Field(max_length=64, description="The recommended service the answer is about (an `id` from /services).")
     useful: bool = Field(strict=True, description="true: useful; false: not useful.")
+    token: str = Field(max_length=80, description="The `feedback_token` of the recommendations answer (valid for an hour).")
     lang: Lang = DEFAULT_LANG
 
 
@@ -127,12 +128,13 @@ class RecommendationAnswer(Answer):
     counts: Annotated[Counts, Field(description="How many services fit and how many do not, in all (the lists stop at `limit`).")]
     recommendations: list[RecommendationOut]
     not_eligible: list[RefusalOut]
+    feedback_token: str = Field(description="Send it back with POST /api/v1/feedback (valid for an hour): it proves these answers got these recommendations.")
 
 
 class FeedbackAnswer(Answer):
     """The answer to POST /api/v1/feedback."""
 
-    recorded: Annotated[bool, Field(description="false: the answer was accepted but could not be kept for the moment.")]
+    recorded: Annotated[bool, Field(description="true once it is written; false when it could not be written for the moment, or is not kept (about a service whose suggestion could tell an answer that is never kept).")]
     detail: NotRequired[Annotated[str, Field(description="Why it was not kept, for the person, when `recorded` is false.")]]
 
 

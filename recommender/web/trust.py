@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app
 
+from .keep import site_address
 from .pages import render
 from .questionnaire import bp
 
@@ -63,5 +64,5 @@ def legal() -> Response:
 @bp.get("/accessibility")
 def accessibility() -> Response:
     """The accessibility statement, in the RGAA's form, with what was measured and what is not yet compliant."""
-    return render("questionnaire/accessibility.html", details=operator(), site=url_for(".start", _external=True),
+    return render("questionnaire/accessibility.html", details=operator(), site=site_address(),
                   statement_date=STATEMENT_DATE)

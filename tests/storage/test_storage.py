@@ -16,17 +16,21 @@ from sqlalchemy import Boolean, Date, Uuid, column, inspect, select, table, text
 from sqlmodel import SQLModel
 
 from recommender import create_app
+from recommender.domain.privacy import Bucket
 from recommender.domain.ranking import train_ranker
 from recommender.storage import db
-from recommender.storage.usage import feedback_rows, record_event, record_feedback, retention_cutoff
+from recommender.storage.retention import retention_cutoff
+from recommender.storage.training import feedback_rows
+from recommender.storage.usage import NOT_RECORDED, RECORDED, disclosure, record_event, record_feedback
 from tests.conftest import person
 from tests.db_support import BACKENDS, MIGRATIONS, app_config, database_url, db_app, empty_db, make_database  # noqa: F401  (fixtures: SQLite, and PostgreSQL when configured)
+from tests.feedback_support import api_token
 
 # The whole list of what a count or a feedback answer may hold (issue 6): the buckets, the partner page, the service;
 # counts; for feedback, the verdict and a random row key.
 BUCKET_FIELDS = {"day", "age_band", "status", "region", "education_band"}
 USAGE_COUNT_FIELDS = BUCKET_FIELDS | {"partner", "recommendations"}
-SERVICE_COUNT_FIELDS = BUCKET_FIELDS | {"partner", "service_id", "shown", "clicked"}
+SERVICE_COUNT_FIELDS = BUCKET_FIELDS | {"partner", "service_id", "shown"}
 FEEDBACK_FIELDS = BUCKET_FIELDS | {"id", "partner_slug", "service_id", "useful"}
 PERSON = {"age": 19, "status": "job_seeker", "region": "32", "disability": "recognised", "education_level": "level3", "executive": False, "goals": ["find_job"]}
 TRACES = {"User-Agent": "Mozilla/5.0 (X11; Linux) TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7", "Cookie": "session=abc123"}
@@ -49,37 +53,44 @@ def test_the_schema_has_no_column_for_anything_but_the_buckets(db_app):
     assert set(columns.get_table_names()) == {"alembic_version", "partner", "usage_count", "service_count", "feedback", "error_report"}  # no row per recommendation
 
 
-def test_a_served_recommendation_leaves_only_buckets_and_service_ids(empty_db):
+def test_a_served_recommendation_leaves_only_buckets_and_the_services_of_the_whole_bucket(empty_db):
     response = empty_db.test_client().post("/api/v1/recommendations", json=PERSON, headers=TRACES)
     assert response.status_code == 200
-    shown = [r["id"] for r in response.get_json()["recommendations"]]
+    shown = {r["id"] for r in response.get_json()["recommendations"]}
+    with empty_db.app_context():
+        offered_to_all = disclosure().offered_to_all(Bucket("18-25", "job_seeker", "32", "level3-4"), dt.date.today())
 
     [usage] = rows(empty_db, "usage_count")
     assert usage == {
         "day": dt.date.today(), "age_band": "18-25", "status": "job_seeker", "region": "32", "education_band": "level3-4", "partner": "", "recommendations": 1,
     }
     services = rows(empty_db, "service_count")
-    assert {s["service_id"] for s in services} == set(shown) and all((s["shown"], s["clicked"]) == (1, 0) for s in services)
+    # Cap emploi was shown (a recognised disability) but is not counted: counting it would tell the disability.
+    assert "cap-emploi" in shown and "cap-emploi" not in offered_to_all
+    assert {s["service_id"] for s in services} == offered_to_all and offered_to_all < shown and all(s["shown"] == 1 for s in services)
     assert all({k: v for k, v in s.items() if k in BUCKET_FIELDS | {"partner"}} == {k: usage[k] for k in BUCKET_FIELDS | {"partner"}} for s in services)
     stored = {str(value) for row in [usage, *services] for value in row.values()}
     assert not stored & {"recognised", "find_job", "level3", "19", *TRACES.values(), "203.0.113.7"}
 
 
-def test_clicks_are_kept_with_the_services_shown(empty_db):
-    with empty_db.test_request_context():
-        assert record_event(person(), ["cep", "cpf"], ["cpf", "vae"])
-    by_service = {s["service_id"]: (s["shown"], s["clicked"]) for s in rows(empty_db, "service_count")}
-    assert by_service == {"cep": (1, 0), "cpf": (1, 1), "vae": (0, 1)}
-
-
 def test_feedback_through_the_api_keeps_service_verdict_and_buckets_only(empty_db):
-    body = {**PERSON, "service_id": "cap-emploi", "useful": True}
-    response = empty_db.test_client().post("/api/v1/feedback", json=body, headers=TRACES)
+    client = empty_db.test_client()
+    body = {**PERSON, "service_id": "mission-locale", "useful": True, "token": api_token(client, PERSON)}
+    response = client.post("/api/v1/feedback", json=body, headers=TRACES)
     assert response.status_code == 202 and response.get_json() == {"recorded": True}
     [row] = rows(empty_db, "feedback")
     assert set(row) == FEEDBACK_FIELDS
-    assert (row["service_id"], row["useful"], row["age_band"], row["education_band"]) == ("cap-emploi", True, "18-25", "level3-4")
+    assert (row["service_id"], row["useful"], row["age_band"], row["education_band"]) == ("mission-locale", True, "18-25", "level3-4")
     assert "recognised" not in repr(row) and "Traceable" not in repr(row)
+
+
+def test_feedback_about_a_service_that_tells_the_disability_is_not_kept_and_says_so(empty_db):
+    client = empty_db.test_client()
+    body = {**PERSON, "service_id": "cap-emploi", "useful": True, "lang": "en", "token": api_token(client, PERSON)}
+    response = client.post("/api/v1/feedback", json=body)
+    assert response.status_code == 202 and response.get_json()["recorded"] is False
+    assert "could reveal an answer that we never keep" in response.get_json()["detail"]
+    assert rows(empty_db, "feedback") == []
 
 
 @pytest.mark.parametrize(("change", "field", "says"), [
@@ -89,7 +100,9 @@ def test_feedback_through_the_api_keeps_service_verdict_and_buckets_only(empty_d
     ({"age": 7}, "age", "14"),
 ])
 def test_bad_feedback_gets_a_problem_naming_the_field(empty_db, change, field, says):
-    response = empty_db.test_client().post("/api/v1/feedback", json={**PERSON, "service_id": "cep", "useful": False, "lang": "en", **change})
+    client = empty_db.test_client()
+    body = {**PERSON, "service_id": "cep", "useful": False, "lang": "en", "token": api_token(client, PERSON), **change}
+    response = client.post("/api/v1/feedback", json=body)
     assert response.status_code == 422 and response.mimetype == "application/problem+json"
     [error] = [e for e in response.get_json()["errors"] if e["field"] == field]
     assert says in error["detail"]
@@ -104,7 +117,7 @@ def test_feedback_problems_are_in_french_by_default(empty_db):
 
 def test_feedback_about_an_unknown_service_is_never_stored(empty_db):
     with empty_db.test_request_context():
-        assert record_feedback(person(), "free text that is not a service", True) is False
+        assert record_feedback(person(), "free text that is not a service", True) == NOT_RECORDED
     assert rows(empty_db, "feedback") == []
 
 
@@ -114,14 +127,14 @@ def test_purge_removes_exactly_what_is_older_than_13_months(empty_db):
     days = [cutoff - dt.timedelta(days=400), cutoff - dt.timedelta(days=1), cutoff, cutoff + dt.timedelta(days=1), today]
     with empty_db.test_request_context():
         for day in days:
-            assert record_event(person(), ["cep"], day=day)
-            assert record_feedback(person(), "cep", True, day=day)
+            assert record_event(person(), day=day)
+            assert record_feedback(person(), "cep", True, day=day) == RECORDED
     assert empty_db.extensions["pathways_store"].flush()
     result = empty_db.test_cli_runner().invoke(args=["events", "purge", "--today", today.isoformat()])
     assert result.exit_code == 0, result.output
     assert "deleted the counts of 2 recommendations and 2 feedback answers from before 2025-10-23" in result.output
     assert sorted(r["day"] for r in rows(empty_db, "usage_count")) == days[2:]
-    assert sorted(r["day"] for r in rows(empty_db, "service_count")) == days[2:]
+    assert sorted({r["day"] for r in rows(empty_db, "service_count")}) == days[2:]
     assert sorted(r["day"] for r in rows(empty_db, "feedback")) == days[2:]
 
 
@@ -141,9 +154,10 @@ def test_stored_feedback_can_move_a_service_down_for_the_people_who_found_it_use
     store = empty_db.extensions["pathways_store"]
     store.flush()
     with store.session() as session:
-        folded = feedback_rows(session, services=empty_db.extensions["pathways"].knowledge.catalogue.services, weight_per_answer=1.0, max_weight=20.0)
-    assert [(p.age, p.status, p.disability, sid, grade, weight) for p, sid, grade, weight in folded] == [
-        (45, "employee", "none", "bilan-competences", 3.0, 1.0), (45, "employee", "none", "cep", 0.0, 20.0),
+        folded = feedback_rows(session, services=empty_db.extensions["pathways"].knowledge.catalogue.services, weight_per_answer=0.05)
+    # 31 answers of one day weigh 1.55 in all, under the day's bound; the bucket's 1.55 is under its bound too.
+    assert [(p.age, p.status, p.disability, sid, round(grade, 2), round(weight, 2)) for p, sid, grade, weight in folded] == [
+        (45, "employee", "none", "bilan-competences", 3.0, 0.05), (45, "employee", "none", "cep", 0.0, 1.5),
     ]
     before = empty_db.extensions["pathways"].ranker  # trained at start-up, on the cases alone
     after, summary = train_ranker(empty_db.extensions["pathways"].knowledge, empty_db.config, feedback=folded)
@@ -214,11 +228,12 @@ def test_a_busy_second_of_recommendations_is_counted_in_full(empty_db):
         recorded = []
         for _ in range(100):
             started = time.monotonic()
-            recorded += [record_event(someone, ["cep", "cpf"]) for _ in range(30)]
+            recorded += [record_event(someone) for _ in range(30)]
             time.sleep(max(0.0, 0.01 - (time.monotonic() - started)))
+        offered = disclosure().offered_to_all(Bucket.of(someone), dt.date.today())
     assert recorded.count(False) == 0
     assert [usage["recommendations"] for usage in rows(empty_db, "usage_count")] == [3000]
-    assert {s["service_id"]: s["shown"] for s in rows(empty_db, "service_count")} == {"cep": 3000, "cpf": 3000}
+    assert {s["service_id"]: s["shown"] for s in rows(empty_db, "service_count")} == dict.fromkeys(offered, 3000)
 
 
 def test_counts_from_two_processes_add_up(empty_db, database_url):
@@ -226,25 +241,25 @@ def test_counts_from_two_processes_add_up(empty_db, database_url):
     try:
         for app, times in ((empty_db, 2), (other, 3), (empty_db, 1)):
             with app.test_request_context():
-                assert all(record_event(person(), ["cep"], ["cep"]) for _ in range(times))
+                assert all(record_event(person()) for _ in range(times))
             assert app.extensions["pathways_store"].flush()
     finally:
         other.extensions["pathways_store"].close()
     assert [usage["recommendations"] for usage in rows(empty_db, "usage_count")] == [6]
-    assert [(s["shown"], s["clicked"]) for s in rows(empty_db, "service_count")] == [(6, 6)]
+    assert {s["shown"] for s in rows(empty_db, "service_count")} == {6}
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="forking server workers is POSIX only")
 def test_a_forked_worker_does_not_write_its_parents_counts_again(empty_db):
     store = empty_db.extensions["pathways_store"]
     with empty_db.test_request_context():
-        assert record_event(person(), ["cep"])  # counted in this process, not written yet
+        assert record_event(person())  # counted in this process, not written yet
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)  # fork() with threads running: the store is made for it
             child = os.fork()
         if child == 0:
             signal.alarm(10)  # a child stuck on a lock fails the test instead of hanging it
-            os._exit(0 if record_event(person(), ["cep"]) and store.flush() else 1)
+            os._exit(0 if record_event(person()) and store.flush() else 1)
     assert os.waitpid(child, 0)[1] == 0
     assert [usage["recommendations"] for usage in rows(empty_db, "usage_count")] == [2]
 
@@ -266,11 +281,11 @@ def test_upgrading_adds_the_events_already_stored_up_into_counts(backend, tmp_pa
                 event_id = uuid.uuid4()
                 connection.execute(OLD_EVENT.insert(), {"id": event_id, "partner_slug": partner, **buckets})
                 connection.execute(OLD_EVENT_SERVICE.insert(), [{"event_id": event_id, "service_id": sid, "shown": True, "clicked": clicked} for sid, clicked in clicks.items()])
-        db.upgrade(engine, MIGRATIONS)
+        db.upgrade(engine, MIGRATIONS, "0003")
         with engine.connect() as connection:
             counts = SQLModel.metadata.tables["usage_count"]
             usage = [dict(row._mapping) for row in connection.execute(select(counts).order_by(counts.c.partner))]
-            services = {(row.partner, row.service_id): (row.shown, row.clicked) for row in connection.execute(select(SQLModel.metadata.tables["service_count"]))}
+            services = {(row.partner, row.service_id): (row.shown, row.clicked) for row in connection.execute(text("SELECT * FROM service_count"))}
         assert usage == [{**buckets, "partner": "", "recommendations": 2}, {**buckets, "partner": "cite-metiers-lyon", "recommendations": 1}]
         assert services == {("", "cep"): (2, 0), ("", "cpf"): (2, 1), ("cite-metiers-lyon", "cep"): (1, 1)}
         assert "usage_event" not in inspect(engine).get_table_names()
@@ -279,6 +294,32 @@ def test_upgrading_adds_the_events_already_stored_up_into_counts(backend, tmp_pa
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM usage_event")).scalar_one() == 0
         assert "usage_count" not in inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+        if schema:
+            schema.drop()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_upgrading_to_0005_deletes_the_counts_and_feedback_that_could_tell_a_disability(backend, tmp_path):
+    url, schema = make_database(backend, tmp_path, upgrade=False)
+    engine = db.build_engine(url)
+    try:
+        db.upgrade(engine, MIGRATIONS, "0003")
+        key = {"day": dt.date(2026, 11, 20), "age_band": "18-25", "status": "job_seeker", "region": "32", "education_band": "level3-4", "partner": ""}
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO usage_count (day, age_band, status, region, education_band, partner, recommendations) VALUES (:day, :age_band, :status, :region, :education_band, :partner, 1)"), key)
+            connection.execute(text("INSERT INTO service_count (day, age_band, status, region, education_band, partner, service_id, shown, clicked) VALUES (:day, :age_band, :status, :region, :education_band, :partner, 'cap-emploi', 1, 0)"), key)
+            connection.execute(text("INSERT INTO feedback (id, day, age_band, status, region, education_band, partner_slug, service_id, useful) VALUES (:id, :day, :age_band, :status, :region, :education_band, NULL, 'cap-emploi', true)"),
+                               {**key, "id": uuid.uuid4().hex if backend == "sqlite" else uuid.uuid4()})
+        db.upgrade(engine, MIGRATIONS)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM service_count")).scalar_one() == 0  # "one person, Cap emploi" is gone
+            assert connection.execute(text("SELECT count(*) FROM feedback")).scalar_one() == 0
+            assert connection.execute(text("SELECT recommendations FROM usage_count")).scalar_one() == 1  # holds no unkept answer: kept
+        assert "clicked" not in {c["name"] for c in inspect(engine).get_columns("service_count")}
+        db.downgrade(engine, MIGRATIONS, "0003")
+        assert "clicked" in {c["name"] for c in inspect(engine).get_columns("service_count")}
     finally:
         engine.dispose()
         if schema:

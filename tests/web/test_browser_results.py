@@ -90,7 +90,8 @@ def test_copy_the_link_puts_the_results_address_in_the_clipboard(new_page, live_
     page.locator(".share").get_by_role("button", name=TEXTS["fr"]["copy"], exact=True).click()
     expect(page.locator("#copy-status")).to_contain_text(TEXTS["fr"]["copied"])
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == page.locator("#share-url").input_value() and parse_qs(urlsplit(copied).query)["age"] == ["19"]
+    assert copied == f"{live_server}{page.locator('#share-url').input_value()}"  # a whole address, even when the field holds a path
+    assert parse_qs(urlsplit(copied).query)["age"] == ["19"]
     assert_accessible(page)
 
 
@@ -98,7 +99,7 @@ def test_without_javascript_there_is_no_copy_button_but_the_link_itself(new_page
     page = new_page(False)
     page.goto(f"{live_server}/results?{query(YOUNG, lang='en')}")
     expect(page.locator("[data-copy]").first).to_be_hidden()
-    expect(page.locator("#share-url")).to_have_value(re.compile(r"^http://127\.0\.0\.1:\d+/results\?age=19&"))
+    expect(page.locator("#share-url")).to_have_value(re.compile(r"/results\?age=19&"))
 
 
 @pytest.mark.parametrize(("js", "lang", "viewport"), EVERY_WAY[::3])

@@ -3,6 +3,7 @@ port on 127.0.0.1) and embeds the widget with the one-line snippet (recommender/
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 
@@ -11,9 +12,11 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from recommender.cli.demo import partner_site
+from recommender.storage.usage import disclosure
 from tests.partner_support import add_partner
 
 SLUG = "browser-partner"
+FIXED_HEIGHT = 760  # recommender/static/pathways-embed.js: pages whose length follows the answers
 
 
 def serve(app) -> tuple[str, object]:
@@ -52,7 +55,13 @@ def content_height(frame) -> float:
     return frame.evaluate("document.documentElement.getBoundingClientRect().height")
 
 
-def test_a_person_completes_the_questionnaire_inside_the_partners_page(page, live_server, partner_page):
+def revealing(app) -> set[str]:
+    """The services whose presence could tell a sensitive answer, as the rules say today."""
+    with app.app_context():
+        return set(disclosure().revealing(dt.date.today()))
+
+
+def test_a_person_completes_the_questionnaire_inside_the_partners_page(app, page, live_server, partner_page):
     registered, _ = partner_page
     set_cookies = []
     page.on("response", lambda response: response.url.startswith(live_server) and "set-cookie" in response.headers and set_cookies.append(response.url))
@@ -82,10 +91,11 @@ def test_a_person_completes_the_questionnaire_inside_the_partners_page(page, liv
     page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
     shown = frame.locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
     [results] = events(page, "pathways:results")
-    assert results == {"services": shown} and shown[0] == "mission-locale"  # service ids only, never the answers
-    page.wait_for_function("(height) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - height) <= 1", arg=content_height(page.frames[1]))
-    assert frame_height(page) > 1500  # the long results page: grown to fit, no scroll bar inside
-    assert page.frames[1].evaluate("document.documentElement.scrollHeight <= document.documentElement.clientHeight + 1")
+    # Service ids only, never the answers; none whose presence tells a disability (CEJ, service civique...), sorted.
+    assert results == {"services": sorted(set(shown) - revealing(app))} and shown[0] == "mission-locale" and "cej" in shown
+    page.wait_for_function("(height) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - height) <= 1", arg=FIXED_HEIGHT)
+    assert content_height(page.frames[1]) > 1500  # the long results page scrolls inside a frame of one fixed height
+    assert page.frames[1].evaluate("document.documentElement.scrollHeight > document.documentElement.clientHeight")
     settled = len(events(page, "pathways:resize"))
     page.wait_for_timeout(700)
     assert len(events(page, "pathways:resize")) == settled  # no resize loop
@@ -105,7 +115,7 @@ def test_a_site_that_is_not_the_partners_cannot_frame_the_widget(page, partner_p
     assert page.evaluate("window.pathwaysEvents") == []
 
 
-def test_the_snippets_options_choose_language_colour_and_start(page, partner_page):
+def test_the_snippets_options_choose_language_colour_and_start(app, page, partner_page):
     registered, _ = partner_page
     page.goto(f"{registered}/?lang=fr&accent=%23b3261e&start=results")
     page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:ready')")
@@ -120,7 +130,8 @@ def test_the_snippets_options_choose_language_colour_and_start(page, partner_pag
     frame.get_by_label("Diplôme le plus élevé").select_option("level4")
     frame.locator("#executive-false").check()
     page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
-    assert events(page, "pathways:results")[-1]["services"][0] == frame.locator("#recommendations > li").first.get_attribute("data-service-id")
+    shown = frame.locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    assert events(page, "pathways:results")[-1]["services"] == sorted(set(shown) - revealing(app))
     assert "accent=%23b3261e" in page.frames[1].url and "lang=fr" in page.frames[1].url
     assert own_errors(page) == []
 
@@ -132,3 +143,25 @@ def test_the_compact_pages_have_no_axe_violation(page, live_server, partner_page
     page.goto(f"{live_server}/embed/{SLUG}{path}")
     page.wait_for_load_state("networkidle")
     assert_accessible(page)
+
+
+def host_page_learns(page, registered: str, answers: str) -> tuple[list, list]:
+    """What the partner's page is told while a person's results are shown in its widget: results and frame heights."""
+    page.goto(f"{registered}/?lang=en")
+    page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:ready')")
+    page.frames[1].goto(f"{page.frames[1].url.split('/embed/')[0]}/embed/{SLUG}/results?{answers}&lang=en")
+    page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
+    page.wait_for_timeout(500)
+    heights = [event["height"] for event in events(page, "pathways:resize")]
+    return events(page, "pathways:results"), heights[-1:]
+
+
+def test_the_partners_page_learns_nothing_of_a_disability(page, partner_page):
+    registered, _ = partner_page
+    person = "age=27&status=job_seeker&region=11&education_level=level4&executive=false"
+    without = host_page_learns(page, registered, person + "&disability=none")
+    shown = page.frame_locator("iframe").locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    with_disability = host_page_learns(page, registered, person + "&disability=recognised")
+    shown_with = page.frame_locator("iframe").locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    assert "cap-emploi" in shown_with and "cap-emploi" not in shown and len(shown_with) > len(shown)  # the pages differ...
+    assert with_disability == without and without[1] == [FIXED_HEIGHT]  # ...what the host page is told does not

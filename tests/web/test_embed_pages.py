@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from recommender.web.embed import contrast_with_white
+from tests.feedback_support import page_token
 from tests.partner_support import add_partner
 from tests.web.conftest import YOUNG, query
 from tests.web.test_questionnaire import page
@@ -57,15 +58,17 @@ def test_an_unknown_partner_gets_a_clear_404_page(client, widget, lang, title, s
     assert response.status_code == 404
     shown = page(response)
     assert title in shown.all_text and says in shown.all_text and "data-partner" in shown.all_text
-    # Shown wherever it is framed, so that the site's webmaster sees the mistake where it happens.
-    assert response.headers["Content-Security-Policy"].endswith("frame-ancestors *")
+    # Framed by no other site (issue 11: any site could frame it): the webmaster sees the browser refuse the frame,
+    # and the page itself when they open its address.
+    assert response.headers["Content-Security-Policy"].endswith("frame-ancestors 'self'") and response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert shown.find("a", href=f"/?lang={lang}")  # the way to Pathways itself
 
 
 def test_no_response_of_the_widget_sets_a_cookie(client, widget):
     responses = [client.get(url) for url in journey(widget)]
     responses.append(client.post(f"{widget}/questions/age", data={"age": "19", "lang": "fr"}))
-    responses.append(client.post(f"{widget}/feedback", data={**YOUNG, "service_id": "mission-locale", "useful": "yes", "lang": "fr"}))
+    token = page_token(client, {**YOUNG, "lang": "fr"}, widget)
+    responses.append(client.post(f"{widget}/feedback", data={**YOUNG, "service_id": "mission-locale", "useful": "yes", "lang": "fr", "token": token}))
     responses.append(client.get("/embed.js"))
     responses.append(client.get("/embed/nobody-here/"))
     assert [r.status_code for r in responses[-4:]] == [303, 303, 200, 404]
@@ -118,11 +121,11 @@ def recorded_partners(app) -> dict[str, list]:
 
 def test_the_partner_is_recorded_with_what_its_widget_served(app, client, widget):
     before = recorded_partners(app)
-    client.get(f"{widget}/results?{query(YOUNG, lang='fr')}")
-    client.post(f"{widget}/feedback", data={**YOUNG, "service_id": "mission-locale", "useful": "no", "lang": "fr"})
+    token = page_token(client, {**YOUNG, "lang": "fr"}, widget)
+    client.post(f"{widget}/feedback", data={**YOUNG, "service_id": "mission-locale", "useful": "no", "lang": "fr", "token": token})
     client.get(f"/results?{query(YOUNG, lang='fr')}")
     after = recorded_partners(app)
-    assert after["recommendations"].count(SLUG) == before["recommendations"].count(SLUG) + 1
+    assert after["recommendations"].count(SLUG) == before["recommendations"].count(SLUG) + 1  # the page that gave the token
     assert after["recommendations"].count(None) == before["recommendations"].count(None) + 1  # the site's own page: no partner
     assert after["feedback"].count(SLUG) == before["feedback"].count(SLUG) + 1
 

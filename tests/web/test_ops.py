@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from recommender import create_app
-from recommender.storage import db
-from recommender.storage.usage import record_event, record_feedback
+from recommender.storage import counting
+from recommender.storage.usage import NOT_RECORDED, record_event, record_feedback
 from tests.conftest import person
 from tests.db_support import StallingProxy, app_config, closed_port, make_database, postgres_base_url
+from tests.feedback_support import api_token
 
 YOUNG = {"age": 19, "status": "job_seeker", "region": "32", "disability": "none", "education_level": "none"}
 FAST = 1.0  # seconds: far below the 2-second connect timeout a request would pay if it waited on the database
@@ -70,23 +71,55 @@ def test_readyz_is_not_ready_without_rules(app, client, monkeypatch):
     assert response.status_code == 503 and response.get_json()["status"] == "not_ready"
 
 
-def test_every_response_carries_a_request_id_and_a_proxy_id_is_kept(client):
+def test_a_request_id_is_kept_only_from_a_trusted_proxy_and_only_as_a_uuid():
+    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "TRUSTED_PROXIES": frozenset({"10.9.9.9"})})
+    client = app.test_client()
     first, second = client.get("/healthz"), client.get("/healthz")
     assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
-    assert client.get("/healthz", headers={"X-Request-ID": "lb-7f3a9c21"}).headers["X-Request-ID"] == "lb-7f3a9c21"
-    forged = client.get("/healthz", headers={"X-Request-ID": "<script>"}).headers["X-Request-ID"]
-    assert forged != "<script>" and len(forged) == 32
+    proxied = {"REMOTE_ADDR": "10.9.9.9"}
+    uuid_id = "5f0c6a1e-7d3b-4c8e-9a2f-0b1c2d3e4f50"
+    assert client.get("/healthz", headers={"X-Request-ID": uuid_id}, environ_base=proxied).headers["X-Request-ID"] == uuid_id.replace("-", "")
+    # The audit's tag: a caller chose an id, which was logged and sent back, to follow one person across requests.
+    for chosen, sender in (("person-42-tracking", proxied), (uuid_id, {"REMOTE_ADDR": "10.0.0.5"}), ("<script>", proxied)):
+        answered = client.get("/healthz", headers={"X-Request-ID": chosen}, environ_base=sender).headers["X-Request-ID"]
+        assert answered != chosen.replace("-", "") and len(answered) == 32
+
+
+def test_a_request_id_is_never_sent_on_an_answer_a_shared_cache_may_give_to_others(client):
+    catalogue = client.get("/api/v1/services")
+    assert "public" in catalogue.headers["Cache-Control"] and "X-Request-ID" not in catalogue.headers
+    assert "X-Request-ID" in client.get("/healthz").headers
 
 
 def test_requests_are_logged_as_json_without_address_agent_or_answers(client, capsys):
     capsys.readouterr()
-    response = client.get("/api/v1/services?lang=en&age=19", headers={"User-Agent": "TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7"})
+    response = client.get("/api/v1/services/nope?lang=en&age=19", headers={"User-Agent": "TraceableBrowser/1.0", "X-Forwarded-For": "203.0.113.7"})
     lines = [json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")]
-    [entry] = [line for line in lines if line.get("path") == "/api/v1/services"]
+    [entry] = [line for line in lines if line.get("path") == "/api/v1/services/nope"]
     assert entry["request_id"] == response.headers["X-Request-ID"]
-    assert (entry["method"], entry["status"], entry["level"]) == ("GET", 200, "INFO") and entry["duration_ms"] >= 0
+    assert (entry["method"], entry["status"], entry["level"]) == ("GET", 404, "INFO") and entry["duration_ms"] >= 0
     line = json.dumps(entry)
     assert "TraceableBrowser" not in line and "203.0.113" not in line and "age=19" not in line
+
+
+def test_no_log_line_of_anyone_holds_a_query_an_address_or_an_answer_and_all_are_json(app, capsys):
+    # The audit: an unhandled error logged the whole URL (disability=recognised), gunicorn logged ip=, psycopg
+    # wrote plain-text lines into the JSON log.
+    capsys.readouterr()
+    with app.test_request_context("/results?age=19&disability=recognised"):
+        try:
+            raise ValueError("could not build /results?age=19&disability=recognised for 203.0.113.7")
+        except ValueError:
+            logging.getLogger("recommender").exception("unexpected error on /results?age=19&disability=recognised")
+    logging.getLogger("gunicorn.error").error("Invalid request from ip=203.0.113.7: Invalid HTTP method")
+    logging.getLogger("psycopg").warning('connection to server at "198.51.100.4", port 5432 failed; client 2001:db8::7 gave up')
+    logging.getLogger("psycopg").debug("never written: below WARNING for libraries")
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 3 and all(json.loads(line) for line in lines)  # every line JSON, the library's too
+    text = "\n".join(lines)
+    assert "disability=recognised" not in text and "age=19" not in text and "?age" not in text
+    assert "203.0.113.7" not in text and "198.51.100.4" not in text and "2001:db8::7" not in text
+    assert "unexpected error on /results" in text and "Invalid request from ip=<address>" in text
 
 
 def test_a_closed_database_port_degrades_feedback_but_not_recommendations(caplog):
@@ -98,17 +131,18 @@ def test_a_closed_database_port_degrades_feedback_but_not_recommendations(caplog
             response = client.post("/api/v1/recommendations", json=YOUNG)
             assert response.status_code == 200 and time.perf_counter() - started < FAST
             assert not [r for r in caplog.records if "usage event dropped" in r.getMessage()]  # counted in memory until the database answers
-            feedback = client.post("/api/v1/feedback", json={**YOUNG, "service_id": "cep", "useful": True, "lang": "en"}, headers={"X-Request-ID": "lb-request-0001"})
-        assert feedback.status_code == 202 and feedback.get_json()["recorded"] is False
-        assert "Thank you" in feedback.get_json()["detail"]
-        [warning] = [r for r in caplog.records if "feedback dropped" in r.getMessage()]
-        assert warning.request_id == "lb-request-0001" and "unreachable" in warning.getMessage()
+            body = {**YOUNG, "service_id": "cep", "useful": True, "lang": "en", "token": api_token(client, YOUNG)}
+            feedback = client.post("/api/v1/feedback", json=body)
+        assert feedback.status_code == 202 and feedback.get_json()["recorded"] is False  # said as it is
+        assert "could not be recorded for the moment" in feedback.get_json()["detail"]
+        [warning] = [r for r in caplog.records if "feedback not recorded" in r.getMessage()]
+        assert warning.request_id and "unreachable" in warning.getMessage()
         ready = client.get("/readyz")
         assert ready.status_code == 200
         assert ready.get_json()["status"] == "degraded"
         assert ready.get_json()["checks"]["database"] == {"status": "degraded", "backend": "postgresql", "problem": "unreachable", "degraded": ["events", "feedback", "stats"]}
         with app.test_request_context():
-            assert record_feedback(person(), "cep", True) is False
+            assert record_feedback(person(), "cep", True) == NOT_RECORDED
     finally:
         app.extensions["pathways_store"].close()
 
@@ -119,17 +153,17 @@ def test_sqlite_going_away_mid_run_degrades_then_recovers_by_itself(tmp_path, ca
     store, client = app.extensions["pathways_store"], app.test_client()
     try:
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 1
 
         folder.rename(tmp_path / "gone")  # the database disappears under the running app
         with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
             store.flush()  # the writer finds the database gone and opens the breaker
             assert store.problem == "unreachable"
-            assert record_event(person(), ["cep"])  # still counted, in memory
-            assert record_feedback(person(), "cep", True) is False  # feedback is dropped at once
-        assert any("feedback dropped" in r.getMessage() for r in caplog.records)
+            assert record_event(person())  # still counted, in memory
+            assert record_feedback(person(), "cep", True) == NOT_RECORDED  # at once, and said so
+        assert any("feedback not recorded" in r.getMessage() for r in caplog.records)
         status, seconds = timed_recommendation(client)
         assert status == 200 and seconds < FAST
         assert client.get("/readyz").get_json()["status"] == "degraded"
@@ -138,31 +172,30 @@ def test_sqlite_going_away_mid_run_degrades_then_recovers_by_itself(tmp_path, ca
         assert wait_for(lambda: store.problem is None)
         assert client.get("/readyz").get_json()["status"] == "ready"
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 5  # 1 before, the 3 served while it was away, 1 after
     finally:
         store.close()
 
 
 def test_counts_kept_through_an_outage_are_bounded(tmp_path, monkeypatch, caplog):
-    monkeypatch.setattr(db, "MAX_COUNTED_KEYS", 4)
+    monkeypatch.setattr(counting, "MAX_COUNTED_KEYS", 1)  # the keys of one recommendation, no more
     folder = tmp_path / "data"
     app = create_app(app_config(f"sqlite:///{folder / 'pathways.sqlite3'}"))
     store = app.extensions["pathways_store"]
     try:
         folder.rename(tmp_path / "gone")
         with caplog.at_level(logging.WARNING, logger="recommender"), app.test_request_context():
-            assert record_event(person(region="11"), ["cep"])  # 2 keys: the recommendation and the service shown
+            assert record_event(person(region="11"))  # the recommendation and the services of its bucket
             store.flush()  # the writer finds the database gone: the counts stay in memory
             assert store.problem == "unreachable"
-            assert record_event(person(region="84"), ["cep"])  # 4 keys: the bound
-            assert record_event(person(region="32"), ["cep"]) is False  # new keys are dropped...
-            assert record_event(person(region="11"), ["cep"])  # ...and what is already counted goes on counting
-        assert any("usage event dropped (too many counts waiting)" in r.getMessage() for r in caplog.records)
+            assert record_event(person(region="32")) is False  # new keys are dropped...
+            assert record_event(person(region="11"))  # ...and what is already counted goes on counting
+        assert any("usage event not recorded (too many counts waiting)" in r.getMessage() for r in caplog.records)
 
         (tmp_path / "gone").rename(folder)
         assert wait_for(lambda: store.problem is None)
-        assert counted_recommendations(app) == 3
+        assert counted_recommendations(app) == 2
     finally:
         store.close()
 
@@ -175,7 +208,7 @@ def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_pa
     store, client = app.extensions["pathways_store"], app.test_client()
     try:
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 1
 
         proxy.stall()  # connections stay open, nothing comes back
@@ -191,7 +224,7 @@ def test_postgresql_that_stops_answering_mid_run_never_holds_up_a_request(tmp_pa
         assert wait_for(lambda: store.problem is None)
         assert client.get("/readyz").get_json()["status"] == "ready"
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 6  # 1 before, the 4 served while it hung, 1 after
     finally:
         proxy.resume()
@@ -237,7 +270,7 @@ def test_postgresql_down_at_start_up_is_picked_up_when_it_returns(tmp_path):
         proxy.resume()
         assert wait_for(lambda: store.problem is None)  # nobody calls /readyz: it comes back by itself
         with app.test_request_context():
-            assert record_event(person(), ["cep"])
+            assert record_event(person())
         assert counted_recommendations(app) == 2  # the recommendation served while it was down is counted too
     finally:
         store.close()

@@ -28,8 +28,6 @@ def pseudo(tmp_path_factory):
     return folder, json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.xfail(strict=True, reason="web/stats.py still writes its texts as Text(fr=..., en=...) in code, which a third "
-                   "language refuses at start-up; the PRIVACY developer converts them to gettext (issue 12). Remove this mark then.")
 def test_every_string_people_read_comes_from_a_catalogue_or_the_data(pseudo):
     _, result = pseudo
     visited = {url.split("?")[0] for url in result["visited"]}
@@ -37,7 +35,6 @@ def test_every_string_people_read_comes_from_a_catalogue_or_the_data(pseudo):
     assert result["not_from_a_catalogue"] == {}
 
 
-@pytest.mark.xfail(strict=True, reason="the app cannot start with a third language until web/stats.py's texts are gettext messages (see above)")
 def test_a_data_text_without_the_new_language_stops_start_up_with_file_and_line(pseudo):
     folder, _ = pseudo
     service = folder / "data" / "services" / "cep.yaml"

@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from recommender.domain.profile import Profile
-from recommender.web import questionnaire
+from recommender.storage.usage import NOT_RECORDED, RECORDED
+from recommender.web import feedback, questionnaire
+from tests.feedback_support import page_token
 
 from .conftest import EMPLOYEE, YOUNG, query
 
@@ -187,7 +189,7 @@ def parse_flat(url: str) -> dict:
 
 def test_results_show_the_ranked_recommendations_of_the_core_with_reasons_and_next_steps(client, recommender, monkeypatch):
     events = []
-    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown, partner: events.append((profile, shown)) or True)
+    monkeypatch.setattr(questionnaire, "record_event", lambda profile, partner: events.append(profile) or True)
     response = client.get(f"/results?{query(YOUNG, lang='en')}")
     assert response.status_code == 200
     shown = page(response)
@@ -200,7 +202,7 @@ def test_results_show_the_ranked_recommendations_of_the_core_with_reasons_and_ne
     assert first["name"] in shown.all_text and first["ranking_reason"] in shown.all_text and "Why first:" in shown.all_text
     assert first["next_steps"][0]["text"] in shown.all_text and first["operator"]["name"] in shown.all_text
     assert "services not open to you today" in shown.all_text and expected["not_eligible"][0]["why_not"][0] in shown.all_text
-    assert events == [(expected_profile(expected), ids)]
+    assert events == [expected_profile(expected)]
     share = shown.one("input", id="share-url")["value"]
     assert parse_qs(urlsplit(share).query)["disability"] == ["none"] and "disability" in shown.all_text  # said plainly
     assert all(a.get("rel") == "noreferrer" for a in shown.find("a", href=True) if a["href"].startswith("https://"))
@@ -221,10 +223,10 @@ def test_results_with_a_missing_or_tampered_answer_send_back_to_the_check_page(c
     assert "Choose one of the answers listed." in tampered.all_text
 
 
-def test_feedback_is_recorded_anonymously_and_thanked_even_when_the_database_is_away(client, monkeypatch):
+def test_feedback_is_recorded_anonymously_and_thanked(client, monkeypatch):
     calls = []
-    monkeypatch.setattr(questionnaire, "record_feedback", lambda profile, service_id, useful, partner: calls.append((profile.age, service_id, useful)) or False)
-    form = {**YOUNG, "lang": "en", "service_id": "mission-locale", "useful": "yes"}
+    monkeypatch.setattr(feedback, "record_feedback", lambda profile, service_id, useful, partner: calls.append((profile.age, service_id, useful)) or RECORDED)
+    form = {**YOUNG, "lang": "en", "service_id": "mission-locale", "useful": "yes", "token": page_token(client, {**YOUNG, "lang": "en"})}
     response = client.post("/feedback", data=form, headers={"HX-Request": "true", "HX-Target": "feedback-mission-locale"})
     assert response.status_code == 200 and calls == [(19, "mission-locale", True)]
     thanks = page(response)
@@ -237,8 +239,24 @@ def test_feedback_is_recorded_anonymously_and_thanked_even_when_the_database_is_
     assert back.one("p", id="feedback-mission-locale") is not None and back.find("form", id="feedback-mission-locale") == []
 
 
+def test_feedback_the_database_could_not_take_is_not_called_recorded(client, monkeypatch):
+    monkeypatch.setattr(feedback, "record_feedback", lambda *args, **kwargs: NOT_RECORDED)
+    form = {**YOUNG, "lang": "en", "service_id": "mission-locale", "useful": "yes", "token": page_token(client, {**YOUNG, "lang": "en"})}
+    response = client.post("/feedback", data=form, headers={"HX-Request": "true", "HX-Target": "feedback-mission-locale"})
+    assert response.status_code == 503 and "Thank you" not in page(response).all_text
+    assert "could not be recorded for the moment" in page(response).all_text
+
+
+def test_feedback_without_a_valid_token_is_refused(client, monkeypatch):
+    monkeypatch.setattr(feedback, "record_feedback", lambda *args, **kwargs: pytest.fail("must not be recorded"))
+    form = {**YOUNG, "lang": "en", "service_id": "mission-locale", "useful": "yes"}
+    for token in ("", "1.2.3", page_token(client, {**YOUNG, "age": "20", "lang": "en"})):  # none, forged, another person's
+        refused = client.post("/feedback", data={**form, "token": token})
+        assert refused.status_code == 422 and "This page is too old to take your opinion" in page(refused).all_text
+
+
 def test_feedback_that_cannot_be_taken_says_why(client, monkeypatch):
-    monkeypatch.setattr(questionnaire, "record_feedback", lambda *args, **kwargs: pytest.fail("must not be recorded"))
+    monkeypatch.setattr(feedback, "record_feedback", lambda *args, **kwargs: pytest.fail("must not be recorded"))
     unknown = client.post("/feedback", data={**YOUNG, "lang": "en", "service_id": "nope", "useful": "yes"})
     assert unknown.status_code == 422 and "There is no service “nope”." in page(unknown).all_text
     undecided = client.post("/feedback", data={**YOUNG, "lang": "fr", "service_id": "cep", "useful": "maybe"}, headers={"HX-Request": "true"})
@@ -247,7 +265,7 @@ def test_feedback_that_cannot_be_taken_says_why(client, monkeypatch):
 
 def test_results_after_a_no_javascript_feedback_are_not_counted_again(client, monkeypatch):
     events = []
-    monkeypatch.setattr(questionnaire, "record_event", lambda profile, shown, partner: events.append(shown) or True)
+    monkeypatch.setattr(questionnaire, "record_event", lambda profile, partner: events.append(profile) or True)
     client.get(f"/results?{query(YOUNG, lang='en', feedback='cep')}")
     assert events == []
 
@@ -308,8 +326,10 @@ def test_counsellor_mode_updates_only_the_results_and_lists_what_is_missing(clie
 
 
 @pytest.mark.parametrize(("lang", "promises"), [
-    ("fr", ["n’est jamais enregistrée", "adresse IP", "tranche d’âge", "le jour (pas l’heure)", "13 mois", "Aucun cookie", "moins de 10 personnes"]),
-    ("en", ["It is never stored", "IP address", "age band", "the day (not the time)", "13 months", "no cookie", "fewer than 10 people"]),
+    ("fr", ["n’est jamais enregistrée", "adresse IP", "tranche d’âge", "le jour (pas l’heure)", "13 mois", "Aucun cookie", "moins de 10 personnes",
+            "proposés à tout le monde dans ce groupe", "ne reçoit jamais vos réponses", "ni l’adresse des pages"]),
+    ("en", ["It is never stored", "IP address", "age band", "the day (not the time)", "13 months", "no cookie", "fewer than 10 people",
+            "offered to everyone in it", "never receives your answers", "neither the address of the pages"]),
 ])
 def test_the_privacy_page_says_what_is_and_is_not_stored(client, lang, promises):
     text = page(client.get(f"/privacy?lang={lang}")).all_text

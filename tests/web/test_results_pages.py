@@ -4,6 +4,7 @@ the command line) meets them (Flask test client; tests/web/test_browser.py drive
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ from sqlmodel import select
 
 from recommender import create_app
 from recommender.storage.models import ErrorReport
+from recommender.storage.usage import RECORDED
 from recommender.web import reports
 from recommender.web.grouping import THEME_LABELS
 
@@ -47,7 +49,7 @@ def test_every_service_links_to_the_error_report_form_for_it(client):
 def test_a_copy_button_appears_with_javascript_and_the_link_is_there_without(client):
     shown = page(client.get(f"/results?{query(YOUNG, lang='fr')}"))
     assert all("hidden" in button for button in shown.find("button", data_copy="share-url"))
-    assert shown.one("input", id="share-url")["value"].startswith("http://localhost/results?")
+    assert shown.one("input", id="share-url")["value"].startswith("/results?")  # PATHWAYS_PUBLIC_BASE_URL unset: no host
     assert shown.one("p", id="copy-status")["role"] == "status"
 
 
@@ -200,12 +202,15 @@ def _profile(answers: dict):
     return Profile.model_validate(profile_input(answers))
 
 
-def test_after_a_no_javascript_feedback_on_a_folded_service_its_card_is_open_to_show_the_thanks(client, recommender, monkeypatch):
-    monkeypatch.setattr("recommender.web.questionnaire.record_feedback", lambda *args, **kwargs: True)
-    folded = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")["recommendations"][4]["id"]
-    sent = client.post("/feedback", data={**YOUNG, "lang": "en", "service_id": folded, "useful": "yes"})
-    assert sent.status_code == 303 and sent.location.endswith(f"#feedback-{folded}")
+def test_after_a_no_javascript_feedback_on_a_folded_service_its_card_is_open_to_show_the_thanks(client, monkeypatch):
+    monkeypatch.setattr("recommender.web.feedback.record_feedback", lambda *args, **kwargs: RECORDED)
+    html = client.get(f"/results?{query(YOUNG, lang='en')}").get_data(as_text=True)
+    folded = html[html.index('id="other-services"'):]
+    service = re.search(r'<form class="feedback no-print" id="feedback-([a-z0-9-]+)"', folded).group(1)
+    token = re.search(r'name="token" value="([^"]+)"', folded).group(1)
+    sent = client.post("/feedback", data={**YOUNG, "lang": "en", "service_id": service, "useful": "yes", "token": token})
+    assert sent.status_code == 303 and sent.location.endswith(f"#feedback-{service}")
     back = client.get(sent.location).get_data(as_text=True)
-    card = back[back.index(f'id="service-{folded}"'):]
+    card = back[back.index(f'id="service-{service}"'):]
     assert card.split(">", 2)[1].strip().startswith('<details class="service-fold" open')
-    assert f'<p class="feedback feedback-thanks" id="feedback-{folded}"' in card.split("</details>", 1)[0]
+    assert f'<p class="feedback feedback-thanks" id="feedback-{service}"' in card.split("</details>", 1)[0]

@@ -62,3 +62,25 @@ def test_the_questionnaire_keeps_the_stricter_referrer_policy_because_its_addres
     # strict-origin-when-cross-origin would still send our origin to the services' sites; no-referrer sends nothing.
     assert client.get(f"/results?{query(EMPLOYEE)}").headers["Referrer-Policy"] == "no-referrer"
     assert client.get("/api/v1/services").headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+def test_hsts_is_off_by_default_and_sent_everywhere_when_set(client):
+    from recommender import create_app
+
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    behind_https = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "HSTS_SECONDS": 31536000}).test_client()
+    for path in ("/", "/api/v1/services", "/nowhere", "/static/pathways.css"):
+        with behind_https.get(path) as response:
+            assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_the_share_link_never_comes_from_the_host_header(client):
+    from recommender import create_app
+
+    # The audit: the Host header a client sends set the share link (a link to the attacker's host, for a person to share).
+    results = f"/results?{query(EMPLOYEE, lang='en')}"
+    shared = client.get(results, headers={"Host": "attacker.example"}).get_data(as_text=True)
+    assert "attacker.example" not in shared
+    configured = create_app({"TESTING": True, "RATELIMIT_ENABLED": False, "PUBLIC_BASE_URL": "https://pathways.example.org"}).test_client()
+    page = configured.get(results, headers={"Host": "attacker.example"}).get_data(as_text=True)
+    assert 'value="https://pathways.example.org/results?' in page and "attacker.example" not in page

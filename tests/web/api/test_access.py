@@ -6,6 +6,7 @@ import pytest
 
 from recommender import create_app
 from tests.contract_support import check
+from tests.feedback_support import api_token
 from tests.partner_support import add_partner
 
 BODY = {"age": 30, "status": "employee", "region": "11", "disability": "none", "education_level": "level4", "lang": "en"}
@@ -59,7 +60,8 @@ def test_other_origins_get_no_cors_header_so_browsers_refuse(client, partner_key
 
 
 def test_cors_covers_the_recommend_and_catalogue_endpoints_only(client, partner_key):
-    feedback = client.post("/api/v1/feedback", json={**BODY, "service_id": "cep", "useful": True}, headers={"Origin": PARTNER_ORIGIN})
+    token = api_token(client, BODY)
+    feedback = client.post("/api/v1/feedback", json={**BODY, "service_id": "cep", "useful": True, "token": token}, headers={"Origin": PARTNER_ORIGIN})
     assert feedback.status_code == 202 and "Access-Control-Allow-Origin" not in feedback.headers
 
 
@@ -137,3 +139,67 @@ def test_the_description_declares_the_partner_key_and_the_new_answers(spec):
     for path, method in (("/api/v1/recommendations", "post"), ("/api/v1/services", "get"), ("/api/v1/services/{service_id}", "get")):
         operation = spec["paths"][path][method]
         assert "401" in operation["responses"] and operation["security"] == [{}, {"partnerKey": []}]
+
+
+# --- wrong keys are cheap, and say nothing of which slugs exist (issue 11) ------------------------------------------
+
+
+def hashing_calls(monkeypatch) -> list[str]:
+    """Record every hash a key check does."""
+    import hashlib
+    import hmac
+
+    from recommender.storage import partner_keys
+
+    calls: list[str] = []
+    real_compare, real_sha256 = hmac.compare_digest, hashlib.sha256
+    monkeypatch.setattr(partner_keys.hashlib, "scrypt", lambda *a, **k: calls.append("scrypt") or b"")
+    monkeypatch.setattr(partner_keys.hashlib, "sha256", lambda data=b"": calls.append("sha256") or real_sha256(data))
+    monkeypatch.setattr(partner_keys.hmac, "compare_digest", lambda a, b: calls.append("compare") or real_compare(a, b))
+    return calls
+
+
+def test_a_wrong_key_costs_no_slow_hash_and_the_same_work_whether_the_slug_exists_or_not(app, partner_key, monkeypatch):
+    registry = app.extensions["pathways_partners"]
+    secret = "A" * 43
+    with app.app_context():
+        registry.partners()
+        calls = hashing_calls(monkeypatch)
+        assert registry.authenticate(f"pw.partner-api.{secret}") is None  # a real partner, a wrong key
+        real_slug, calls[:] = list(calls), []
+        assert registry.authenticate(f"pw.no-such-slug.{secret}") is None  # a slug that does not exist
+        assert calls == real_slug == ["sha256", "compare"]  # one fast hash and one comparison in both cases: no scrypt
+        calls.clear()
+        assert registry.authenticate("not-a-key") is None and calls == []  # not shaped like a key: refused before hashing
+        assert registry.authenticate(partner_key).slug == "partner-api"
+
+
+def test_a_key_made_before_sha256_still_works_once_slowly_then_fast(app, monkeypatch):
+    import hashlib
+    import secrets
+
+    from recommender.storage import partner_keys
+
+    key = add_partner(app, "partner-legacy", "https://legacy.example")
+    salt = secrets.token_bytes(16)
+    legacy = f"scrypt$16384$8$1${salt.hex()}${hashlib.scrypt(key.encode(), salt=salt, n=2**14, r=8, p=1, dklen=32).hex()}"
+    store = app.extensions["pathways_store"]
+    with store.session() as session:
+        row = partners_find(session, "partner-legacy")
+        row.key_hash = legacy
+        session.add(row)
+        session.commit()
+    registry = app.extensions["pathways_partners"]
+    registry.invalidate()
+    with app.app_context():
+        assert registry.authenticate(key).slug == "partner-legacy"  # checked with scrypt, then upgraded
+        with store.session() as session:
+            assert partners_find(session, "partner-legacy").key_hash == partner_keys.hash_key(key)
+        calls = hashing_calls(monkeypatch)
+        assert registry.authenticate(key).slug == "partner-legacy" and "scrypt" not in calls
+
+
+def partners_find(session, slug):
+    from recommender.storage.partners import find
+
+    return find(session, slug)
