@@ -14,7 +14,7 @@ from .domain.recommendation import Knowledge, Recommender
 from .domain.sourcefile import DataFileError
 from .settings import from_environment
 from .storage import db, partners
-from .web import api, disclosed, embed, feedback, i18n, openapi, ops, questionnaire, ratelimit, security, stats
+from .web import api, disclosed, embed, errors, feedback, i18n, openapi, ops, questionnaire, ratelimit, security, stats
 
 
 class BrokenData(SystemExit):
@@ -79,14 +79,14 @@ def register_errorhandlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if request.path.startswith(api.bp.url_prefix):
             return api.api_http_error(error)
-        return questionnaire.page_error(error)
+        return errors.page_error(error)
 
     def server_error(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
         if request.path.startswith(api.bp.url_prefix):
             return api.api_server_error(error)
-        return questionnaire.server_error_page(error)
+        return errors.server_error_page(error)
 
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, server_error)

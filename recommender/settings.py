@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     stats_cache_seconds: float = _env("PATHWAYS_STATS_CACHE_SECONDS", 300.0, "how long statistics are kept in memory", ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = _env("PATHWAYS_LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
     log_format: Literal["json", "text"] = _env("PATHWAYS_LOG_FORMAT", "json", "json or text")
+    # Who runs this copy (legal notice, accessibility statement, results); empty shows "to be set" (web/trust.py).
+    publisher: str = _env("PATHWAYS_PUBLISHER", "Pathways", "who publishes this copy of the service")
+    publisher_address: str = _env("PATHWAYS_PUBLISHER_ADDRESS", "", "the publisher's postal address")
+    publication_director: str = _env("PATHWAYS_PUBLICATION_DIRECTOR", "", "the publication director's name")
+    contact: str = _env("PATHWAYS_CONTACT", "", "an email address or a web address to reach the publisher")
+    host: str = _env("PATHWAYS_HOST", "", "the hosting provider's name")
+    host_address: str = _env("PATHWAYS_HOST_ADDRESS", "", "the hosting provider's postal address and telephone")
     htmx_file: Path = _env("PATHWAYS_HTMX_FILE", lambda: _shipped("node_modules") / "htmx.org" / "dist" / "htmx.min.js", "htmx as npm installed it")
 
     @field_validator("api_rate_limit", "api_key_failure_limit")

@@ -12,7 +12,7 @@ is kept as it is: it holds no answer that is not kept.
 Downgrade brings the `clicked` column back (zeros); what was deleted stays deleted.
 
 Revision ID: 0005
-Revises: 0003_usage_counts (re-chained by the lead at merge)
+Revises: 0004 (0004_error_reports.py; it followed 0003 until the error reports came first)
 Create Date: 2026-12-01
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

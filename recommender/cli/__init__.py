@@ -79,6 +79,7 @@ def init_app(app: Flask) -> None:
     """Register the command groups."""
     from .db import db_cli, events_cli
     from .partners import demo_command, partners_cli
+    from .reports import reports_cli
 
     app.cli.add_command(rules_cli)
     app.cli.add_command(ranker_cli)
@@ -86,3 +87,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(events_cli)
     app.cli.add_command(partners_cli)
     app.cli.add_command(demo_command)
+    app.cli.add_command(reports_cli)

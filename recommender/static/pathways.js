@@ -3,9 +3,27 @@
 (function () {
   "use strict";
 
-  // A print button, shown only when JavaScript can run it.
-  function revealPrintButtons(root) {
-    root.querySelectorAll("[data-print]").forEach(function (button) { button.hidden = false; });
+  // Print and copy buttons, shown only when JavaScript can run them (without it, the print page and the link remain).
+  function revealButtons(root) {
+    root.querySelectorAll("[data-print], [data-copy]").forEach(function (button) { button.hidden = false; });
+  }
+
+  // Copy the link held by the field the button names, and say so in the page's status line.
+  function copyLink(button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = document.getElementById("copy-status");
+    function say(attribute) { if (status) { status.textContent = status.getAttribute(attribute); } }
+    function fallback() {
+      field.select();
+      try { say(document.execCommand("copy") ? "data-copied" : "data-copy-failed"); } catch (error) { say("data-copy-failed"); }
+    }
+    if (!field) { return; }
+    if (navigator.clipboard && window.isSecureContext) {
+      // A whole address: the field holds a path when the site's public address is not configured.
+      navigator.clipboard.writeText(new URL(field.value, document.baseURI).href).then(function () { say("data-copied"); }, fallback);
+    } else {
+      fallback();
+    }
   }
 
   document.addEventListener("click", function (event) {
@@ -13,6 +31,11 @@
     if (!target) { return; }
     if (target.closest("[data-print]")) {
       window.print();
+      return;
+    }
+    var copy = target.closest("[data-copy]");
+    if (copy) {
+      copyLink(copy);
       return;
     }
     // An error summary's link puts the cursor in the field, not only the field on screen.
@@ -33,6 +56,6 @@
       history.replaceState(history.state, "", window.location.pathname + "?" + answers);
     }
   });
-  document.addEventListener("DOMContentLoaded", function () { revealPrintButtons(document); });
-  document.addEventListener("htmx:load", function (event) { revealPrintButtons(event.detail.elt); });
+  document.addEventListener("DOMContentLoaded", function () { revealButtons(document); });
+  document.addEventListener("htmx:load", function (event) { revealButtons(event.detail.elt); });
 })();

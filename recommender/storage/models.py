@@ -1,4 +1,4 @@
-"""What the service stores, as SQLModel families: partners, daily usage counts, feedback.
+"""What the service stores, as SQLModel families: partners, daily usage counts, feedback, error reports.
 
 Privacy by design: no model here can hold an exact age, a disability, an IP address, a user
 agent, a cookie, free text or any identifier that follows a person across requests. Answers
@@ -133,3 +133,16 @@ class Feedback(Buckets, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     service_id: str = Field(max_length=64, index=True)
     useful: bool
+
+
+class ErrorReport(SQLModel, table=True):
+    """A reader's report of an error in what a service's card says: the service, which part, a comment and the day.
+    Nothing else: no answers, no address, no time; the form asks people not to write anything personal."""
+
+    __tablename__ = "error_report"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)  # random: the order of arrival stays unknown
+    day: dt.date = Field(index=True)
+    service_id: str = Field(max_length=64, index=True)
+    part: str = Field(max_length=16)  # which text: reports.PARTS
+    comment: str = Field(max_length=1000)

@@ -22,6 +22,8 @@ from ..storage.db import Unavailable
 from ..storage.partners import ACCENT, PartnerEntry, registry
 from . import questionnaire
 from .context import context
+from .navigation import plain_args
+from .pages import render
 from .security import allow_framing_by
 
 bp = Blueprint("embed", __name__, url_prefix="/embed/<partner>")
@@ -105,14 +107,14 @@ def _find_partner() -> Response | None:
 
 def _this_address(**changes) -> dict:
     """The values that build the requested address again (query, path, then `changes`)."""
-    return {**questionnaire.plain_args(), **(request.view_args or {}), **changes}
+    return {**plain_args(), **(request.view_args or {}), **changes}
 
 
 def _problem_page(slug: str | None, code: int, title: str, message: str) -> Response:
     """A page explaining why there is no widget: framed by no other site (who would frame an unknown partner's page?
     a clickjacking page); the webmaster reads it by opening the frame's address."""
     context().here = (request.endpoint, _this_address(partner=slug))  # its language switch stays on this address
-    response = questionnaire.render("errors/error.html", status=code, code=code, title=title, message=message, back=None)
+    response = render("errors/error.html", status=code, code=code, title=title, message=message, back=None)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -179,4 +181,5 @@ def loader() -> Response:
 
 @cache
 def _loader_bytes(path: str) -> bytes:
+    """The loader's bytes, read once per process."""
     return Path(path).read_bytes()

@@ -49,7 +49,8 @@ def test_the_schema_has_no_column_for_anything_but_the_buckets(db_app):
     assert {c["name"] for c in columns.get_columns("usage_count")} == USAGE_COUNT_FIELDS
     assert {c["name"] for c in columns.get_columns("service_count")} == SERVICE_COUNT_FIELDS
     assert {c["name"] for c in columns.get_columns("feedback")} == FEEDBACK_FIELDS
-    assert set(columns.get_table_names()) == {"alembic_version", "partner", "usage_count", "service_count", "feedback"}  # no row per recommendation
+    assert {c["name"] for c in columns.get_columns("error_report")} == {"id", "day", "service_id", "part", "comment"}  # no answers, no address
+    assert set(columns.get_table_names()) == {"alembic_version", "partner", "usage_count", "service_count", "feedback", "error_report"}  # no row per recommendation
 
 
 def test_a_served_recommendation_leaves_only_buckets_and_the_services_of_the_whole_bucket(empty_db):

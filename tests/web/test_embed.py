@@ -89,7 +89,7 @@ def test_a_person_completes_the_questionnaire_inside_the_partners_page(app, page
     expect(frame.locator("h1")).to_have_text("Services for you")
 
     page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
-    shown = frame.locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    shown = frame.locator("li[data-service-id]").evaluate_all("items => items.map(item => item.dataset.serviceId)")
     [results] = events(page, "pathways:results")
     # Service ids only, never the answers; none whose presence tells a disability (CEJ, service civique...), sorted.
     assert results == {"services": sorted(set(shown) - revealing(app))} and shown[0] == "mission-locale" and "cej" in shown
@@ -130,7 +130,7 @@ def test_the_snippets_options_choose_language_colour_and_start(app, page, partne
     frame.get_by_label("Diplôme le plus élevé").select_option("level4")
     frame.locator("#executive-false").check()
     page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
-    shown = frame.locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    shown = frame.locator("li[data-service-id]").evaluate_all("items => items.map(item => item.dataset.serviceId)")
     assert events(page, "pathways:results")[-1]["services"] == sorted(set(shown) - revealing(app))
     assert "accent=%23b3261e" in page.frames[1].url and "lang=fr" in page.frames[1].url
     assert own_errors(page) == []
@@ -160,8 +160,8 @@ def test_the_partners_page_learns_nothing_of_a_disability(page, partner_page):
     registered, _ = partner_page
     person = "age=27&status=job_seeker&region=11&education_level=level4&executive=false"
     without = host_page_learns(page, registered, person + "&disability=none")
-    shown = page.frame_locator("iframe").locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    shown = page.frame_locator("iframe").locator("li[data-service-id]").evaluate_all("items => items.map(item => item.dataset.serviceId)")
     with_disability = host_page_learns(page, registered, person + "&disability=recognised")
-    shown_with = page.frame_locator("iframe").locator("#recommendations > li").evaluate_all("items => items.map(item => item.dataset.serviceId)")
+    shown_with = page.frame_locator("iframe").locator("li[data-service-id]").evaluate_all("items => items.map(item => item.dataset.serviceId)")
     assert "cap-emploi" in shown_with and "cap-emploi" not in shown and len(shown_with) > len(shown)  # the pages differ...
     assert with_disability == without and without[1] == [FIXED_HEIGHT]  # ...what the host page is told does not

@@ -50,7 +50,7 @@ def test_the_widget_may_be_framed_by_its_partners_origins_and_no_other(client, w
 
 
 @pytest.mark.parametrize(("lang", "title", "says"), [
-    ("fr", "Ce module d'orientation n'est pas configuré", "Aucun partenaire « nobody-here » n'est enregistré auprès de Pathways"),
+    ("fr", "Ce module d’orientation n’est pas configuré", "Aucun partenaire « nobody-here » n’est enregistré auprès de Pathways"),
     ("en", "This guidance widget is not set up", "No partner “nobody-here” is registered with Pathways"),
 ])
 def test_an_unknown_partner_gets_a_clear_404_page(client, widget, lang, title, says):
@@ -101,7 +101,7 @@ def test_the_compact_layout_says_who_provides_it(client, widget):
     shown = page(client.get(f"{widget}/?lang=fr"))
     html = shown.one("html")
     assert html["class"] == "embedded" and html["data-partner-origins"] == " ".join(ORIGINS)
-    assert "Proposé par Pathways : gratuit et anonyme, sans cookie ni pistage." in shown.all_text
+    assert "Proposé par Pathways : gratuit et anonyme, sans cookie ni traceur." in shown.all_text
     assert shown.one("a", href="/?lang=fr", target="_blank")
     assert shown.one("script", src="/static/pathways-embed.js") and shown.one("link", href="/static/pathways-embed.css")
     site = page(client.get("/questions/age?lang=fr"))

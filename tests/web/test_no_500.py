@@ -66,12 +66,12 @@ def test_a_lone_surrogate_in_json_is_a_400_problem(client, path, body):
 
 
 def test_the_error_page_failing_itself_still_answers_with_the_security_headers(app, monkeypatch):
-    from recommender.web import questionnaire
+    from recommender.web import errors
 
     def broken(*args, **kwargs):
         raise RuntimeError("the error template is broken")
 
-    monkeypatch.setattr(questionnaire, "render", broken)
+    monkeypatch.setattr(errors, "render", broken)  # the error pages' module (web/errors.py)
     response = app.test_client().get("/nowhere")  # a 404, whose page cannot be rendered
     assert response.status_code == 500 and "Internal error" in response.get_data(as_text=True)
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN" and "default-src 'self'" in response.headers["Content-Security-Policy"]

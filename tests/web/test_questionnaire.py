@@ -196,11 +196,12 @@ def test_results_show_the_ranked_recommendations_of_the_core_with_reasons_and_ne
     expected = recommender.recommend(Profile(age=19, status="job_seeker", region="32", disability="none", education_level="none", executive=False, goals=("find_job",)), dt.date.today(), "en")
     ids = [item["id"] for item in expected["recommendations"]]
     assert shown.one("ol", id="recommendations") is not None
-    assert [li["data-service-id"] for li in shown.find("li", data_service_id=True)] == ids
+    assert sorted(li["data-service-id"] for li in shown.find("li", data_service_id=True)) == sorted(ids)  # each once
+    assert [li["data-service-id"] for li in shown.find("li", data_service_id=True)][:3] == ids[:3]  # the first three first
     first = expected["recommendations"][0]
     assert first["name"] in shown.all_text and first["ranking_reason"] in shown.all_text and "Why first:" in shown.all_text
     assert first["next_steps"][0]["text"] in shown.all_text and first["operator"]["name"] in shown.all_text
-    assert "Not for you right now" in shown.all_text and expected["not_eligible"][0]["why_not"][0] in shown.all_text
+    assert "services not open to you today" in shown.all_text and expected["not_eligible"][0]["why_not"][0] in shown.all_text
     assert events == [expected_profile(expected)]
     share = shown.one("input", id="share-url")["value"]
     assert parse_qs(urlsplit(share).query)["disability"] == ["none"] and "disability" in shown.all_text  # said plainly
@@ -281,7 +282,7 @@ def test_an_htmx_request_gets_only_the_fragment_with_title_and_language_switch(c
     shown = page(fragment)
     assert shown.one("title") is not None and shown.one("h1")["autofocus"] is None  # focus moves to the new question
     switch = shown.one("nav", id="language-switch")
-    assert switch["hx-swap-oob"] == "true"
+    assert switch["data-hx-swap-oob"] == "true"
     assert shown.one("a", hreflang="fr")["href"] == "/questions/status?age=30&lang=fr"
     restore = client.get(url, headers={**HTMX, "HX-History-Restore-Request": "true"})
     assert "<html" in restore.get_data(as_text=True)  # history restores need the whole page
@@ -305,7 +306,7 @@ def test_counsellor_mode_shows_every_question_and_the_results_beside_them(client
     names = {field["name"] for field in shown.find("input") + shown.find("select") if "name" in field}
     assert {"age", "status", "region", "disability", "education_level", "executive", "goals"} <= names
     assert shown.one("ol", id="recommendations") is not None
-    assert shown.one("form", id="counsellor-form")["hx-target"] == "#counsellor-results"
+    assert shown.one("form", id="counsellor-form")["data-hx-target"] == "#counsellor-results"
     assert shown.find("form", **{"class": "feedback no-print"}) == []  # a professional's clicks are not a person's opinion
 
 
@@ -316,7 +317,7 @@ def test_counsellor_mode_updates_only_the_results_and_lists_what_is_missing(clie
     shown = page(response)
     assert shown.one("section", id="counsellor-results") is not None
     assert "Region, Disability, Highest diploma, Cadre status" in shown.all_text
-    assert shown.one("p", id="counsellor-status")["hx-swap-oob"] == "innerHTML"
+    assert shown.one("p", id="counsellor-status")["data-hx-swap-oob"] == "innerHTML"
     wrong = page(client.get(f"/counsellor?{query({**EMPLOYEE, 'age': '200'}, lang='en')}", headers={"HX-Request": "true", "HX-Target": "counsellor-results"}))
     assert "Enter an age from 14 to 99." in wrong.all_text and wrong.find("ol", id="recommendations") == []
 
@@ -325,7 +326,7 @@ def test_counsellor_mode_updates_only_the_results_and_lists_what_is_missing(clie
 
 
 @pytest.mark.parametrize(("lang", "promises"), [
-    ("fr", ["n'est jamais enregistrée", "adresse IP", "tranche d’âge", "le jour (pas l’heure)", "13 mois", "Aucun cookie", "moins de 10 personnes",
+    ("fr", ["n’est jamais enregistrée", "adresse IP", "tranche d’âge", "le jour (pas l’heure)", "13 mois", "Aucun cookie", "moins de 10 personnes",
             "proposés à tout le monde dans ce groupe", "ne reçoit jamais vos réponses", "ni l’adresse des pages"]),
     ("en", ["It is never stored", "IP address", "age band", "the day (not the time)", "13 months", "no cookie", "fewer than 10 people",
             "offered to everyone in it", "never receives your answers", "neither the address of the pages"]),

@@ -10,7 +10,7 @@ from flask_babel import format_date, format_number, format_percent
 from flask_babel import gettext as _
 
 from ..i18n import current_lang
-from ..questionnaire import OPTIONS
+from ..questions import OPTIONS
 from .cells import Totals
 from .charts import Bar, Chart, Column, bar_chart, column_chart
 
