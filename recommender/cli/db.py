@@ -83,10 +83,10 @@ def db_revision(message: str, autogenerate: bool) -> None:
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Purge as if it were this day (default: today).")
 @_plain_errors
 def events_purge(today: dt.datetime | None) -> None:
-    """Delete usage counts and feedback older than 13 months."""
+    """Delete usage counts, feedback and error reports older than 13 months."""
     day = today.date() if today else dt.date.today()
     if db.store(current_app).problem == "schema_behind":
         raise click.ClickException(f"the database schema is behind; run: {db.UPGRADE_COMMAND}")
     with db.store(current_app).session() as session:
-        recommendations, feedback, cutoff = storage.purge(session, today=day)
-    click.echo(f"{_where()}: deleted the counts of {recommendations} recommendations and {feedback} feedback answers from before {cutoff.isoformat()} ({storage.RETENTION_MONTHS}-month retention)")
+        recommendations, feedback, reports, cutoff = storage.purge(session, today=day)
+    click.echo(f"{_where()}: deleted the counts of {recommendations} recommendations, {feedback} feedback answers and {reports} error reports from before {cutoff.isoformat()} ({storage.RETENTION_MONTHS}-month retention)")

@@ -14,13 +14,15 @@ from .models import ErrorReport
 
 log = logging.getLogger(__name__)
 REPORTS = ErrorReport.__table__
+COMMIT_WAIT = 2.5  # seconds a report waits for its commit before the page says it was not recorded (as feedback does)
 
 
 def record_report(*, service_id: str, part: str, comment: str, day: dt.date | None = None) -> bool:
-    """Queue one report for the writer; False when it had to be dropped (the database is away). Never raises."""
+    """Store one report: True once committed, False when the database could not take it in time (the page then says so
+    and keeps the text). Never raises."""
     try:
         row = {"id": uuid.uuid4(), "day": day or dt.date.today(), "service_id": service_id, "part": part, "comment": comment}
-        return current_app.extensions["pathways_store"].write(((REPORTS, (row,)),), "error report")
+        return current_app.extensions["pathways_store"].write(((REPORTS, (row,)),), "error report", wait=COMMIT_WAIT)
     except Exception as error:
         log.warning("error report dropped: %s", type(error).__name__)
         return False

@@ -34,7 +34,7 @@ from .questionnaire import render
 
 log = logging.getLogger(__name__)
 # Page views that compute recommendations or take feedback (on the site and inside widgets).
-LIMITED_PAGES = frozenset({"results", "counsellor", "feedback"})
+LIMITED_PAGES = frozenset({"results", "counsellor", "feedback", "send_report"})  # send_report: POST /report
 
 
 def client_address() -> str:

@@ -19,6 +19,7 @@ from recommender import create_app
 from recommender.domain.privacy import Bucket
 from recommender.domain.ranking import train_ranker
 from recommender.storage import db
+from recommender.storage.reports import record_report
 from recommender.storage.retention import retention_cutoff
 from recommender.storage.training import feedback_rows
 from recommender.storage.usage import NOT_RECORDED, RECORDED, disclosure, record_event, record_feedback
@@ -129,13 +130,15 @@ def test_purge_removes_exactly_what_is_older_than_13_months(empty_db):
         for day in days:
             assert record_event(person(), day=day)
             assert record_feedback(person(), "cep", True, day=day) == RECORDED
+            assert record_report(service_id="cep", part="cost", comment="Le montant a changé.", day=day)
     assert empty_db.extensions["pathways_store"].flush()
     result = empty_db.test_cli_runner().invoke(args=["events", "purge", "--today", today.isoformat()])
     assert result.exit_code == 0, result.output
-    assert "deleted the counts of 2 recommendations and 2 feedback answers from before 2025-10-23" in result.output
+    assert "deleted the counts of 2 recommendations, 2 feedback answers and 2 error reports from before 2025-10-23" in result.output
     assert sorted(r["day"] for r in rows(empty_db, "usage_count")) == days[2:]
     assert sorted({r["day"] for r in rows(empty_db, "service_count")}) == days[2:]
     assert sorted(r["day"] for r in rows(empty_db, "feedback")) == days[2:]
+    assert sorted(r["day"] for r in rows(empty_db, "error_report")) == days[2:]
 
 
 @pytest.mark.parametrize(("today", "cutoff"), [

@@ -168,3 +168,14 @@ def test_the_results_pages_share_the_apis_limit():
     assert codes == [200, 200, 200] and refused.status_code == 429
     assert "Wait a minute, then reload this page" in refused.get_data(as_text=True) and int(refused.headers["Retry-After"]) > 0
     assert client.get("/questions/age?lang=en", environ_base=address).status_code == 200  # the questions are not limited
+
+
+def test_error_reports_share_the_limit_so_a_script_cannot_fill_the_table():
+    # Each report is a row in the database: a loop posting them must stop at the same limit as everything else.
+    app = create_app({"API_RATE_LIMIT": "2 per minute", "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex})
+    client = app.test_client()
+    address = {"REMOTE_ADDR": "10.0.0.42"}
+    report = {"service": "cep", "part": "cost", "comment": "Le montant a changé.", "lang": "en"}
+    codes = [client.post("/report", data=report, environ_base=address).status_code for _ in range(3)]
+    assert codes[:2] != [429, 429] and codes[2] == 429
+    assert client.get("/report?service=cep&lang=en", environ_base=address).status_code == 200  # the form itself is not limited
