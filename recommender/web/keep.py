@@ -1,4 +1,4 @@
-"""Results to keep: the print page (its own address, no JavaScript needed), without the answer about disability."""
+"""Results to keep: the print page (its own address, no JavaScript needed), without the sensitive answers (disability...)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,13 @@ import datetime as dt
 
 from flask import Response, current_app, request, url_for
 
+from ..domain.profile import SENSITIVE_FIELDS
 from .answers import answers_line, check_answers, read_answers
 from .i18n import current_lang
 from .pages import render
 from .questionnaire import bp, check_page
 from .questions import recommender
 from .security import public_url
-
-# Answers that never appear on paper: a printed page lies on desks and in bags (the disability answer is health data).
-SENSITIVE_FIELDS = ("disability",)
 
 
 @bp.get("/results/print")
@@ -25,6 +23,7 @@ def print_results() -> Response:
     if profile is None:
         return check_page(answers, errors, status=422)
     recommendation = recommender().recommend(profile, dt.date.today(), current_lang())
+    # A printed page lies on desks and in bags: no sensitive answer (health, benefits, nationality...) on paper.
     printed = {field: value for field, value in answers.items() if field not in SENSITIVE_FIELDS}
     return render("questionnaire/print.html", answers=answers, recommendation=recommendation,
                   answers_line=answers_line(printed), site=site_address())
