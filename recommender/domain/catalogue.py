@@ -89,6 +89,7 @@ class Step(Frozen):
     text: Text
     url: str | None = None
     phone: str | None = Field(default=None, pattern=PHONE.pattern)
+    bring: bool = Field(default=False, description="This step says what to bring or have ready (the pathway shows it).")
 
 
 class Audience(Frozen):
@@ -152,6 +153,7 @@ class Service(Frozen):
     website: HttpUrl
     operators: tuple[Operator, ...] = Field(min_length=1)
     next_steps: tuple[Step, ...] = ()
+    leads_to: tuple[str, ...] = Field(default=(), description="Services this one opens the way to (Mission locale: the CEJ); the pathway puts them after it.")
     legal_basis: tuple[LegalReference, ...] = ()
     last_verified: dt.date
     source: Source
@@ -195,6 +197,8 @@ def load_catalogue(directory: Path) -> Catalogue:
     for source, service in parsed:
         problems.extend(source.problem(loc, msg) for loc, msg in _link_problems(service, source.path, regions))
         services[service.id] = service
+    for source, service in parsed:
+        problems.extend(source.problem(loc, msg) for loc, msg in path_problems(service, services))
     if not services and not problems:
         problems.append(f"{directory / 'services'}: no service files")
     if problems:
@@ -213,6 +217,37 @@ def _link_problems(service: Service, path: Path, regions: dict[str, Region]) -> 
         problem = next((found for region in regions.values() for found in _placeholder_problems(loc, item, region)), None)
         if problem is not None:
             yield problem
+
+
+def path_problems(service: Service, services: dict[str, Service]) -> Iterator[tuple[Loc, str]]:
+    """`leads_to` names other known services and never leads back to this one; at most one step says what to bring."""
+    for i, target in enumerate(service.leads_to):
+        if target == service.id:
+            yield ("leads_to", i), f"leads_to: {target} cannot lead to itself"
+        elif target not in services:
+            yield ("leads_to", i), f"leads_to: unknown service '{target}' (no data/services/{target}.yaml)"
+        elif service.id in _reachable_from(target, services):
+            yield ("leads_to", i), f"leads_to: {target} leads back to {service.id} (a loop)"
+    marked: list[tuple[Loc, Step]] = [(("next_steps", i), s) for i, s in enumerate(service.next_steps) if s.bring]
+    marked += [(("operators", i, "steps", j), s) for i, op in enumerate(service.operators) for j, s in enumerate(op.steps) if s.bring]
+    for loc, step in marked:
+        if step is not marked[0][1]:
+            yield loc + ("bring",), "bring: only one step may say what to bring"
+        elif any("{" in text for text in step.text.every()):
+            yield loc + ("text",), "bring: a step that says what to bring cannot name the region"
+
+
+def _reachable_from(start: str, services: dict[str, Service]) -> set[str]:
+    """Every service reached from `start` through `leads_to` (unknown ids are left to their own problem)."""
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        current = todo.pop()
+        for target in services[current].leads_to if current in services else ():
+            if target not in seen:
+                seen.add(target)
+                todo.append(target)
+    return seen
 
 
 def _placeholder_problems(loc: Loc, item: Contact | Step, region: Region) -> Iterator[tuple[Loc, str]]:
