@@ -26,7 +26,7 @@ CHROMIUM = "/usr/bin/chromium"
 MEASURE = """() => ({
   words: document.querySelector('main').innerText.split(/\\s+/).filter(Boolean).length,
   height: document.documentElement.scrollHeight,
-  first_services: (document.querySelector('#first-services') || {getBoundingClientRect: () => ({height: 0})}).getBoundingClientRect().height,
+  first_services: (document.querySelector('#pathway, #first-services') || {getBoundingClientRect: () => ({height: 0})}).getBoundingClientRect().height,
   other_services: (document.querySelector('#other-services') || {getBoundingClientRect: () => ({height: 0})}).getBoundingClientRect().height,
   end_of_services: Math.max(...[...document.querySelectorAll('#other-services, #recommendations')].map(e => e.getBoundingClientRect().bottom + scrollY), 0),
 })"""
