@@ -16,7 +16,7 @@ from .catalogue import Catalogue
 from .i18n import N_, translate
 
 MAX_STEPS = 3
-THROUGH = N_("Ask the adviser you meet at step %(step)d (%(via)s) about it.")
+THROUGH = N_("At step %(step)d (%(via)s), ask your adviser about it.")
 
 
 @dataclass(frozen=True)

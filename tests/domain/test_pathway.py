@@ -31,7 +31,7 @@ def test_the_young_job_seeker_goes_to_the_mission_locale_first_then_asks_there_a
     assert [s["step"] for s in pathway] == [1, 2, 3]
     first, cej = pathway[0], pathway[1]
     assert first["after"] is None and cej["after"] == "mission-locale"
-    assert cej["reason"] == "Ask the adviser you meet at step 1 (Mission locale (local youth employment centre)) about it."
+    assert cej["reason"] == "At step 1 (Mission locale (local youth employment centre)), ask your adviser about it."
     assert first["action"]["url"] == "https://www.unml.info/les-missions-locales/annuaire/"
     assert first["bring"].startswith("For the first meeting, bring an identity document")
     assert first["action"]["text"] != first["bring"]  # the action and what to bring are two things
@@ -42,7 +42,7 @@ def test_a_career_changer_sees_the_cep_before_the_bilan_it_leads_to(recommender)
     ids = [s["id"] for s in pathway]
     assert ids[0] == "cep" and "bilan-competences" in ids
     bilan = pathway[ids.index("bilan-competences")]
-    assert bilan["after"] == "cep" and bilan["reason"].startswith("Parlez-en au conseiller que vous rencontrez à l’étape 1")
+    assert bilan["after"] == "cep" and bilan["reason"].startswith("À l’étape 1 (Conseil en évolution professionnelle (CEP)), parlez-en")
 
 
 def test_a_service_reached_through_another_brings_that_one_in_first(recommender):

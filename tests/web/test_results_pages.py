@@ -30,7 +30,7 @@ def test_results_show_the_pathway_first_then_the_others_folded_by_what_they_help
     folded = [item for item in ranked if item["id"] not in {step["id"] for step in pathway}]
     steps = shown.find("li", **{"class": "recommendation pathway-step"})
     assert [li["data-service-id"] for li in steps] == [step["id"] for step in pathway] == ["mission-locale", "cej", "france-travail"]
-    assert "Ask the adviser you meet at step 1" in shown.all_text
+    assert "At step 1 (" in shown.all_text and "ask your adviser about it." in shown.all_text
     assert "For the first meeting, bring an identity document" in shown.all_text and "Where:" in shown.all_text
     assert len(shown.find("details", **{"class": "service-fold step-fold"})) == len(pathway)  # each step's full card, folded
     assert len(shown.find("li", **{"class": "recommendation recommendation-folded"})) == len(folded) > 0
@@ -39,7 +39,7 @@ def test_results_show_the_pathway_first_then_the_others_folded_by_what_they_help
     themes = list(dict.fromkeys(catalogue.services[item["id"]].audience.themes[0] for item in folded))
     headings = [text for text in shown.text if text in {str(label) for label in THEME_LABELS.values()}]
     assert headings == [str(THEME_LABELS[theme]) for theme in themes]  # in the order of each group's best service
-    assert f"{len(folded)} other services that can help you" in shown.all_text
+    assert f"{len(folded)} other services for you" in shown.all_text
     assert "services not open to you today" in shown.all_text
     assert "Results produced on" in shown.all_text and "maintained by Pathways" in shown.all_text
 
