@@ -153,7 +153,9 @@ def test_counsellor_mode_notes_a_45_year_old_pupil(new_page, live_server):
 def test_an_error_report_is_sent_from_a_service_and_listed_by_the_command(new_page, live_server, app, js, lang, viewport):
     page = new_page(js, viewport)
     page.goto(f"{live_server}/results?{query(YOUNG, lang=lang)}")
-    page.locator("#recommendations > li").first.get_by_role("link", name=TEXTS[lang]["report"]).click()
+    first = page.locator("#recommendations > li").first
+    first.locator(".step-fold > summary").click()  # the pathway's first step: its full card, folded under it
+    first.get_by_role("link", name=TEXTS[lang]["report"]).click()
     page.get_by_role("button", name=TEXTS[lang]["send"]).click()  # nothing chosen, nothing written
     summary = page.locator(".error-summary")
     expect(summary).to_have_attribute("role", "alert")
