@@ -18,7 +18,7 @@ REQUIRED_IDS = [
     "transitions-pro", "rqth", "cio", "suio", "handicap-etudiant", "mon-orientation-en-ligne", "parcoursup",
     "reviens-te-former", "e2c", "epide", "sma", "service-civique", "carif-oref", "cite-des-metiers",
     "info-jeunes", "mon-master", "enseignant-referent", "cma-cci", "formation-continue-universite", "smv",
-    "agefiph", "ladom", "periode-reconversion", "demission-reconversion", "agir", "hope",
+    "agefiph", "ladom", "periode-reconversion", "demission-reconversion", "agir", "hope", "iae",
 ]
 
 

@@ -1,4 +1,4 @@
-"""The services added for issue 13 reach the people they serve, and nobody outside their public."""
+"""The services added for issue 13 (and IAE) reach the people they serve, and nobody outside their public."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ SERVED = {
     "demission-reconversion": dict(age=38, status="employee", education_level="level4"),
     "agir": dict(age=30, status="job_seeker", education_level="none"),
     "hope": dict(age=24, status="job_seeker", education_level="none"),
+    "iae": dict(age=40, status="job_seeker", education_level="level3"),
 }
 
 # Who may ever see each of them (a necessary condition read from the rule's header and sources).
@@ -44,6 +45,7 @@ PUBLIC = {
     "demission-reconversion": lambda p: p.status == "employee" and p.age >= 20,
     "agir": lambda p: p.status in ("job_seeker", "inactive") and p.age >= 18 and p.region not in OVERSEAS | {"94"},
     "hope": lambda p: p.status in ("job_seeker", "inactive") and p.age >= 18 and p.region not in OVERSEAS | {"94"},
+    "iae": lambda p: p.status in ("job_seeker", "inactive") and p.age >= 16,
 }
 
 AGES = (14, 15, 16, 17, 18, 19, 20, 21, 25, 26, 29, 30, 45, 62, 67)
