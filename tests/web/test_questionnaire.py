@@ -12,6 +12,7 @@ import pytest
 from recommender.domain.profile import Profile
 from recommender.storage.usage import NOT_RECORDED, RECORDED
 from recommender.web import feedback, questionnaire
+from recommender.web.answers import profile_input
 from tests.feedback_support import page_token
 
 from .conftest import EMPLOYEE, YOUNG, query
@@ -87,11 +88,17 @@ def test_start_page_says_what_it_is_in_french_by_default_with_a_switch_to_englis
     assert english.one("html")["lang"] == "en" and "free and anonymous" in english.all_text
 
 
-def test_each_question_leads_to_the_next_then_to_the_check_page(client):
+def follow_ups_of(recommender, answers: dict) -> list[str]:
+    """The fields the API's follow_up_questions names for these answers (form text), most decisive first."""
+    profile = Profile.model_validate(profile_input({k: v for k, v in answers.items() if k in Profile.model_fields}))
+    return [q["field"] for q in recommender.follow_up_questions(profile, dt.date.today(), "en")]
+
+
+def test_each_question_leads_to_the_next_then_to_the_check_page(client, recommender):
     answers: dict = {"lang": "en"}
     expected = [("age", "30", "Question 1 of 5", "status"), ("status", "employee", "Question 2 of 5", "region"),
                 ("region", "11", "Question 3 of 5", "disability"), ("disability", "none", "Question 4 of 5", "education-level"),
-                ("education-level", "level6", "Question 5 of 5", "executive"), ("executive", "true", "Follow-up question 1 of 2", "goals")]
+                ("education-level", "level6", "Question 5 of 5", "goals")]
     for step, value, progress, following in expected:
         shown = page(client.get(f"/questions/{step}?{query(answers)}"))
         assert progress in shown.all_text
@@ -102,22 +109,32 @@ def test_each_question_leads_to_the_next_then_to_the_check_page(client):
         assert urlsplit(response.location).path == f"/questions/{following}"
         assert parse_qs(urlsplit(response.location).query)[field] == [value]  # the answer travels in the URL
     goals = page(client.get(f"/questions/goals?{query(answers)}"))
-    assert "Follow-up question 2 of 2" in goals.all_text
-    response = client.post("/questions/goals", data={**answers, "goals": ["change_career", "train"]})
-    assert urlsplit(response.location).path == "/check"
+    assert "Optional question" in goals.all_text and "Follow-up" not in goals.all_text
+    answers["goals"] = ["change_career", "train"]
+    response = client.post("/questions/goals", data=answers)
     assert parse_qs(urlsplit(response.location).query)["goals"] == ["change_career", "train"]
+    asked = follow_ups_of(recommender, answers)
+    assert {"contract", "seniority"} <= set(asked)  # what the rules say settles Transitions Pro
+    for number, field in enumerate(asked, 1):  # each skipped: the list stays the same, and none is asked twice
+        assert urlsplit(response.location).path == f"/questions/{field.replace('_', '-')}"
+        shown = page(client.get(response.location))
+        assert f"Follow-up question {number} of {len(asked)}" in shown.all_text
+        response = client.post(urlsplit(response.location).path, data={**parse_flat(response.location), "skip": field})
+    assert urlsplit(response.location).path == "/check"
+    assert sorted(parse_qs(urlsplit(response.location).query)["skipped"]) == sorted(asked)
 
 
-def test_the_cadre_question_is_only_asked_of_employees_and_job_seekers(client):
-    student = {"age": "20", "status": "student", "region": "53", "disability": "none", "lang": "fr"}
-    response = answer(client, "education-level", student, education_level="level4")
-    assert urlsplit(response.location).path == "/questions/goals"
-    goals = page(client.get(response.location))
-    assert "Question complémentaire 1 sur 1" in goals.all_text
-    seeker = {**student, "status": "job_seeker"}
-    response = answer(client, "education-level", seeker, education_level="level4")
-    assert urlsplit(response.location).path == "/questions/executive"
-    assert "Aviez-vous le statut cadre dans votre dernier emploi" in page(client.get(response.location)).all_text
+def test_the_cadre_question_is_asked_only_where_it_settles_a_service(client, recommender):
+    student = {"age": "20", "status": "student", "region": "53", "disability": "none", "education_level": "level4", "lang": "fr"}
+    response = answer(client, "goals", student)
+    assert "executive" not in follow_ups_of(recommender, student)  # meaningless for a student: never asked
+    assert urlsplit(response.location).path == f"/questions/{follow_ups_of(recommender, student)[0].replace('_', '-')}"
+    assert page(client.get("/questions/executive?" + query(student))).one("title") is not None
+    assert client.get("/questions/executive?" + query(student)).status_code == 422  # a question that does not apply
+    seeker = {**student, "status": "job_seeker", "age": "30", "education_level": "level7"}
+    assert "executive" in follow_ups_of(recommender, seeker)  # it settles the Apec
+    shown = page(client.get("/questions/executive?" + query(seeker)))
+    assert "Aviez-vous le statut cadre dans votre dernier emploi" in shown.all_text and "Apec" in shown.all_text
 
 
 def test_back_links_keep_every_answer(client):
@@ -158,13 +175,14 @@ def test_a_missing_choice_is_named_in_the_persons_language(client):
     assert "status-error" in shown.one("fieldset")["aria-describedby"].split()
 
 
-def test_the_check_page_lists_every_answer_with_a_change_link_that_comes_back(client):
+def test_the_check_page_lists_every_answer_with_a_change_link_that_comes_back(client, recommender):
     answers = {**EMPLOYEE, "lang": "en"}
     check = page(client.get(f"/check?{query(answers)}"))
     assert "30 years old" in check.all_text and "Employee" in check.all_text and "Île-de-France" in check.all_text
     assert "Yes, officially recognised" in check.all_text and "None chosen" in check.all_text
     change_links = [a["href"] for a in check.find("a", href=True) if "return_to=check" in a["href"]]
-    assert len(change_links) == 7  # five questions, the cadre follow-up and the goals
+    assert len(change_links) == 6 + len(set(follow_ups_of(recommender, answers)) | {"executive"})  # five, goals, follow-ups
+    assert "Follow-up questions" in check.all_text and "Cadre status" in check.all_text
     status_link = next(link for link in change_links if link.startswith("/questions/status"))
     changed = answer(client, "status", {**parse_flat(status_link), "status": "civil_servant"})
     assert urlsplit(changed.location).path == "/check"
@@ -173,13 +191,16 @@ def test_the_check_page_lists_every_answer_with_a_change_link_that_comes_back(cl
     assert urlsplit(results_link).path == "/results"
 
 
-def test_changing_to_a_status_that_needs_the_cadre_question_asks_it_before_returning(client):
+def test_changing_to_a_status_that_makes_follow_ups_worth_asking_asks_them_before_returning(client, recommender):
     answers = {"age": "30", "status": "student", "region": "11", "disability": "none", "education_level": "level6", "lang": "en", "return_to": "check"}
-    response = answer(client, "status", {**answers, "status": "employee"})
+    employee = {**answers, "status": "employee"}
+    asked = follow_ups_of(recommender, employee)
+    response = answer(client, "status", employee)
     location = urlsplit(response.location)
-    assert location.path == "/questions/executive" and parse_qs(location.query)["return_to"] == ["check"]
-    done = answer(client, "executive", {**answers, "status": "employee", "executive": "false"})
-    assert urlsplit(done.location).path == "/check"
+    assert location.path == f"/questions/{asked[0]}" and parse_qs(location.query)["return_to"] == ["check"]
+    for field in asked:
+        response = client.post(urlsplit(response.location).path, data={**parse_flat(response.location), "skip": field})
+    assert urlsplit(response.location).path == "/check"
 
 
 def parse_flat(url: str) -> dict:
@@ -304,7 +325,7 @@ def test_the_language_switch_keeps_the_answers_and_the_step(client):
 def test_counsellor_mode_shows_every_question_and_the_results_beside_them(client):
     shown = page(client.get(f"/counsellor?{query(EMPLOYEE, lang='en')}"))
     names = {field["name"] for field in shown.find("input") + shown.find("select") if "name" in field}
-    assert {"age", "status", "region", "disability", "education_level", "executive", "goals"} <= names
+    assert {"age", "status", "region", "disability", "education_level", "goals"} <= names
     assert shown.one("ol", id="recommendations") is not None
     assert shown.one("form", id="counsellor-form")["data-hx-target"] == "#counsellor-results"
     assert shown.find("form", **{"class": "feedback no-print"}) == []  # a professional's clicks are not a person's opinion
@@ -316,7 +337,7 @@ def test_counsellor_mode_updates_only_the_results_and_lists_what_is_missing(clie
     assert "<html" not in text and "<form" not in text
     shown = page(response)
     assert shown.one("section", id="counsellor-results") is not None
-    assert "Region, Disability, Highest diploma, Cadre status" in shown.all_text
+    assert "Region, Disability, Highest diploma." in shown.all_text
     assert shown.one("p", id="counsellor-status")["data-hx-swap-oob"] == "innerHTML"
     wrong = page(client.get(f"/counsellor?{query({**EMPLOYEE, 'age': '200'}, lang='en')}", headers={"HX-Request": "true", "HX-Target": "counsellor-results"}))
     assert "Enter an age from 14 to 99." in wrong.all_text and wrong.find("ol", id="recommendations") == []
