@@ -19,7 +19,13 @@
   }
 
   function answerShaped() {
-    return document.querySelector("#recommendations, #counsellor-results, .summary-list") !== null;
+    return document.querySelector("#recommendations, #counsellor-results, .summary-list, .follow-up-step") !== null;
+  }
+
+  // Which follow-up questions are asked, and how many, follows the answers (a recognised disability can add one):
+  // their pages are not announced to the host page, so that it cannot count them.
+  function followUp() {
+    return document.querySelector(".follow-up-step") !== null;
   }
 
   // The content's own height (the html box, not the viewport): resizing the frame cannot change it, so no loop.
@@ -60,7 +66,7 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     sendResults();
     sendHeight();
-    if (event.detail && event.detail.target && event.detail.target.id === "main") { post({ type: "pathways:navigate" }); }
+    if (event.detail && event.detail.target && event.detail.target.id === "main" && !followUp()) { post({ type: "pathways:navigate" }); }
   });
 
   // Other sites usually refuse to be framed: their links open in a new tab.
