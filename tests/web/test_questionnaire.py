@@ -16,7 +16,7 @@ from recommender.web import feedback, questionnaire
 from recommender.web.answers import profile_input
 from tests.feedback_support import page_token
 
-from .conftest import EMPLOYEE, YOUNG, query
+from .conftest import CAREER_CHANGE, EMPLOYEE, YOUNG, query
 
 HTMX = {"HX-Request": "true", "HX-Target": "main"}
 
@@ -404,9 +404,6 @@ def test_htmx_2_0_is_served_from_the_npm_install_compressed_when_accepted(client
 
 
 # --- follow-up questions -----------------------------------------------------------------------------------------
-
-CAREER_CHANGE = {"age": "45", "status": "employee", "region": "11", "disability": "none", "education_level": "level4", "goals": ["change_career"]}
-
 
 def card(html: str, service_id: str) -> str:
     """The HTML of one recommended service's card on a results page ('' when it is not recommended)."""
