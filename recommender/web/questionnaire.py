@@ -15,9 +15,8 @@ from flask_babel import gettext as _
 
 from ..domain.profile import APPLIES_WHEN, MAX_AGE, MIN_AGE
 from ..storage.usage import RECORDED, record_event
-from . import assets, pages
+from . import assets, followups, pages
 from . import feedback as feedback_token
-from . import followups
 from .answers import MAX_ANSWER_LENGTH, SKIPPED, answers_line, check_answers, read_answers, read_return_to
 from .context import context
 from .grouping import Layout, layout
