@@ -1,8 +1,9 @@
 // Inside a partner's widget (recommender/web/embed.py): tell the host page, through the loader (/embed.js), the height of
 // the content and which services were recommended. Never the answers, nor anything that reveals a sensitive one: the
 // services named are only those the server lists on data-shareable (recommender/web/disclosed.py), sorted; and pages
-// whose length follows the answers (check, results, counsellor: a disability adds services) report one fixed height
-// and scroll inside the frame, so that the frame's size cannot tell the number of cards. Messages go only to the
+// whose length follows the answers (check, results, counsellor: a disability adds services; the follow-up questions,
+// which ones are asked follows sensitive answers) report one fixed height and scroll inside the frame, so that the
+// frame's size cannot tell the number of cards, nor which question is shown. Messages go only to the
 // parent window, only once it has said hello from one of the partner's registered origins (<html data-partner-origins>).
 (function () {
   "use strict";
