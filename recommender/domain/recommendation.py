@@ -9,12 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, fill, load_catalogue
+from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, load_catalogue
 from .conditions import NO
 from .followups import Asker
 from .memo import cached
+from .pathway import Links, plan
 from .profile import DEFAULT_LIMIT, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
+from .regions import fill
 from .rules import RuleBook, load_rules
 from .tables import DecisionTables
 
@@ -55,6 +57,7 @@ class Recommender:
         self._fixed = cached("fixed", self._fixed_parts)
         self.asker = Asker(knowledge.tables)
         self._operator = cached("operator", self._operator_of)
+        self._links = Links.of(knowledge.catalogue)  # the pathway's links, indexed once
 
     def recommend(self, profile: Profile, as_of: dt.date, lang: str = "fr", limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
         """The answer: the `limit` best recommendations and the first `limit` services that do not fit, in `lang`,
@@ -65,13 +68,15 @@ class Recommender:
         ranked = self.ranker.rank(profile, [found.services[position] for position in fitting], limit)
         numbers = found.numbers.tolist()
         matched = (profile.age, *(getattr(profile, name) for name in MATCHED))  # what chooses a service's operator
+        recommendations = [self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, as_of, lang)
+                           for place, r in enumerate(ranked, 1)]
         return {
             "profile": profile.model_dump(mode="json"),
             "as_of": as_of.isoformat(),
             "versions": self.knowledge.versions,
             "counts": {"recommendations": len(fitting), "not_eligible": len(refused)},
-            "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, as_of, lang)
-                                for place, r in enumerate(ranked, 1)],
+            "pathway": plan(recommendations, self._links, lang),
+            "recommendations": recommendations,
             "not_eligible": [self._refusal(numbers[position], lang).copy() for position in refused[:limit].tolist()],
             "follow_up_questions": self.asker.questions(profile, as_of, lang, found),
         }

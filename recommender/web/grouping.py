@@ -1,7 +1,5 @@
-"""The results page's shape: a few services to start with, the others grouped by what they help with.
-
-For now the services to start with are the first ones of the ranking, and a service's group is the first theme its
-catalogue entry lists (`audience.themes`); the pathway (issue 14) will replace the first part with an ordered plan.
+"""The results page's shape: the pathway's first steps (domain/pathway.py), then the other services grouped by what
+they help with: a service's group is the first theme its catalogue entry lists (`audience.themes`).
 """
 
 from __future__ import annotations
@@ -12,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..domain.catalogue import Catalogue
 
-FIRST_SERVICES = 3  # shown in full at the top
 THEME_LABELS = {
     "find_job": _l("Find a job"),
     "train": _l("Train"),
@@ -41,9 +38,9 @@ class Group:
 
 @dataclass(frozen=True)
 class Layout:
-    """The recommendations as the results page shows them."""
+    """The recommendations as the results page shows them: each pathway step with its recommendation, then groups."""
 
-    first: list[dict]
+    steps: list[tuple[dict, dict]]
     groups: list[Group]
 
     @property
@@ -52,13 +49,15 @@ class Layout:
         return sum(len(group.items) for group in self.groups)
 
 
-def layout(recommendations: list[dict], catalogue: Catalogue, first: int = FIRST_SERVICES) -> Layout:
-    """The first services of the ranking, then the rest grouped; groups come in the order of their best service."""
+def layout(recommendations: list[dict], pathway: list[dict], catalogue: Catalogue) -> Layout:
+    """The pathway's steps, then every other recommendation grouped; groups come in the order of their best service."""
+    by_id = {item["id"]: item for item in recommendations}
+    in_pathway = {step["id"] for step in pathway}
     groups: dict[str, Group] = {}
-    for item in recommendations[first:]:
-        theme = main_theme(item["id"], catalogue)
-        groups.setdefault(theme, Group(theme)).items.append(item)
-    return Layout(first=recommendations[:first], groups=list(groups.values()))
+    for item in recommendations:
+        if item["id"] not in in_pathway:
+            groups.setdefault(main_theme(item["id"], catalogue), Group(main_theme(item["id"], catalogue))).items.append(item)
+    return Layout(steps=[(step, by_id[step["id"]]) for step in pathway], groups=list(groups.values()))
 
 
 def main_theme(service_id: str, catalogue: Catalogue) -> str:

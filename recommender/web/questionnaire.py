@@ -162,8 +162,8 @@ def privacy() -> Response:
 
 
 def results_layout(recommendation: dict) -> Layout:
-    """The recommendations as the page shows them: the first ones, then the others grouped (grouping.py)."""
-    return layout(recommendation["recommendations"], recommender().knowledge.catalogue)
+    """The recommendations as the page shows them: the pathway, then the others grouped (grouping.py)."""
+    return layout(recommendation["recommendations"], recommendation["pathway"], recommender().knowledge.catalogue)
 
 
 def _step(slug: str) -> Step:

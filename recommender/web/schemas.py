@@ -105,6 +105,19 @@ class RefusalOut(Answer):
     would_change: list[str]
 
 
+class PathwayStepOut(Answer):
+    """One first step of the pathway: a recommended service and the one thing to do about it."""
+
+    step: Annotated[int, Field(ge=1, le=3, description="Its place in the plan, from 1.")]
+    id: Annotated[str, Field(description="The recommendation it is about (an `id` of `recommendations`).")]
+    name: str
+    after: Annotated[str | None, Field(description="The earlier step's service this one is reached through (the catalogue's `leads_to`), if any.")]
+    reason: Annotated[str, Field(description="Why this step, in one line, for this person.")]
+    action: Annotated[StepOut, Field(description="The one most useful thing to do (its first next step).")]
+    where: ContactOut
+    bring: Annotated[str | None, Field(description="What to bring or have ready, when the catalogue says.")]
+
+
 class Versions(Answer):
     """Fingerprints of the rules and catalogue that produced an answer."""
 
@@ -144,6 +157,9 @@ class RecommendationAnswer(Answer):
     as_of: IsoDate
     versions: Versions
     counts: Annotated[Counts, Field(description="How many services fit and how many do not, in all (the lists stop at `limit`).")]
+    pathway: Annotated[list[PathwayStepOut], Field(max_length=3, description=(
+        "At most three first steps, in order: the best-ranked services, each placed after a recommended service that "
+        "leads to it (Mission locale, then the CEJ); empty when no service fits."))]
     recommendations: list[RecommendationOut]
     not_eligible: list[RefusalOut]
     feedback_token: str = Field(description="Send it back with POST /api/v1/feedback (valid for an hour): it proves these answers got these recommendations.")

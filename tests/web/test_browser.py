@@ -151,6 +151,7 @@ def test_journey_without_javascript_works_with_full_page_loads(page_without_js, 
     recommendations = page.locator("#recommendations > li")
     expect(recommendations.first).to_have_attribute("data-service-id", "mission-locale")
     assert answers_in(page.url)["age"] == "19" and answers_in(page.url)["lang"] == "en"
+    recommendations.first.locator(".step-fold > summary").click()  # the full card, folded under the pathway's step
     recommendations.first.get_by_role("button", name="Yes").click()
     expect(page.locator("#feedback-mission-locale")).to_have_text("Thank you for telling us.")
     expect(page.locator("#recommendations > li")).to_have_count(recommendations.count())
@@ -162,6 +163,7 @@ def test_feedback_with_javascript_thanks_in_place(page, live_server):
     page.goto(f"{live_server}/results?{query(YOUNG, lang='en')}")
     page.evaluate("window.neverReloaded = true")
     first = page.locator("#recommendations > li").first
+    first.locator(".step-fold > summary").click()
     first.get_by_role("button", name="No").click()
     thanks = first.locator(".feedback-thanks")
     expect(thanks).to_have_text("Thank you for telling us.")
@@ -310,7 +312,7 @@ def test_the_first_page_is_light_and_comes_only_from_this_site(page, live_server
 def test_printing_the_results_page_leaves_out_the_answers_and_the_buttons(page, live_server):
     page.goto(f"{live_server}/results?{query(EMPLOYEE, lang='fr')}")
     page.emulate_media(media="print")
-    expect(page.locator("#recommendations > li").first.locator(".next-steps")).to_be_visible()
+    expect(page.locator("#recommendations > li").first.locator(".step-action")).to_be_visible()
     expect(page.locator(".answers-line")).to_be_hidden()  # it holds the disability answer
     expect(page.locator(".feedback").first).to_be_hidden()
     expect(page.locator(".site-header")).to_be_hidden()

@@ -47,12 +47,18 @@ def new_page(browser):
 def test_other_services_are_folded_into_one_line_that_opens_into_the_card(new_page, live_server, js, lang, viewport):
     page = new_page(js, viewport)
     page.goto(f"{live_server}/results?{query(YOUNG, lang=lang)}")
-    expect(page.locator("#recommendations > li")).to_have_count(3)
+    expect(page.locator("#recommendations > li")).to_have_count(3)  # the pathway's steps
+    groups = page.locator("#other-services details.group-fold")
     folds = page.locator("#other-services details.service-fold")
     assert folds.count() > 5
     for index in range(folds.count()):
         expect(folds.nth(index)).not_to_have_attribute("open", "")
+    for index in range(groups.count()):
+        expect(groups.nth(index)).not_to_have_attribute("open", "")
     first = folds.first
+    expect(first.locator("summary")).to_be_hidden()  # inside its closed group
+    groups.first.locator("> summary").click()
+    expect(first.locator("summary")).to_be_visible()
     expect(first.locator(".next-steps")).to_be_hidden()
     first.locator("summary").click()
     expect(first).to_have_attribute("open", "")
@@ -147,7 +153,9 @@ def test_counsellor_mode_notes_a_45_year_old_pupil(new_page, live_server):
 def test_an_error_report_is_sent_from_a_service_and_listed_by_the_command(new_page, live_server, app, js, lang, viewport):
     page = new_page(js, viewport)
     page.goto(f"{live_server}/results?{query(YOUNG, lang=lang)}")
-    page.locator("#recommendations > li").first.get_by_role("link", name=TEXTS[lang]["report"]).click()
+    first = page.locator("#recommendations > li").first
+    first.locator(".step-fold > summary").click()  # the pathway's first step: its full card, folded under it
+    first.get_by_role("link", name=TEXTS[lang]["report"]).click()
     page.get_by_role("button", name=TEXTS[lang]["send"]).click()  # nothing chosen, nothing written
     summary = page.locator(".error-summary")
     expect(summary).to_have_attribute("role", "alert")

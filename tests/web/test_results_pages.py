@@ -22,19 +22,24 @@ from .test_questionnaire import page
 PUPIL_45 = {**YOUNG, "age": "45", "status": "pupil"}
 
 
-def test_results_show_three_services_in_full_then_the_others_folded_by_what_they_help_with(client, recommender):
+def test_results_show_the_pathway_first_then_the_others_folded_by_what_they_help_with(client, recommender):
     shown = page(client.get(f"/results?{query(YOUNG, lang='en')}"))
-    ranked = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")["recommendations"]
+    answer = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")
+    ranked, pathway = answer["recommendations"], answer["pathway"]
     catalogue = recommender.knowledge.catalogue
-    folded = ranked[3:]
-    assert [li["data-service-id"] for li in shown.find("li", **{"class": "recommendation"})] == [item["id"] for item in ranked[:3]]
+    folded = [item for item in ranked if item["id"] not in {step["id"] for step in pathway}]
+    steps = shown.find("li", **{"class": "recommendation pathway-step"})
+    assert [li["data-service-id"] for li in steps] == [step["id"] for step in pathway] == ["mission-locale", "cej", "france-travail"]
+    assert "At step 1 (" in shown.all_text and "ask your adviser about it." in shown.all_text
+    assert "For the first meeting, bring an identity document" in shown.all_text and "Where:" in shown.all_text
+    assert len(shown.find("details", **{"class": "service-fold step-fold"})) == len(pathway)  # each step's full card, folded
     assert len(shown.find("li", **{"class": "recommendation recommendation-folded"})) == len(folded) > 0
     assert len(shown.find("details", **{"class": "service-fold"})) == len(folded)
     assert shown.find("details", **{"class": "service-fold", "open": True}) == []  # all folded
     themes = list(dict.fromkeys(catalogue.services[item["id"]].audience.themes[0] for item in folded))
     headings = [text for text in shown.text if text in {str(label) for label in THEME_LABELS.values()}]
     assert headings == [str(THEME_LABELS[theme]) for theme in themes]  # in the order of each group's best service
-    assert f"{len(folded)} other services that can help you" in shown.all_text
+    assert f"{len(folded)} other services for you" in shown.all_text
     assert "services not open to you today" in shown.all_text
     assert "Results produced on" in shown.all_text and "maintained by Pathways" in shown.all_text
 
@@ -58,6 +63,9 @@ def test_the_print_page_holds_every_service_the_date_and_the_address_but_not_the
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     shown = page(response)
     ranked = recommender.recommend(_profile(EMPLOYEE), dt.date.today(), "en")["recommendations"]
+    answer = recommender.recommend(_profile(EMPLOYEE), dt.date.today(), "en")
+    assert [li["data-step"] for li in shown.find("li", data_step=True)] == [step["id"] for step in answer["pathway"]] != []
+    assert all(step["action"]["text"] in shown.all_text for step in answer["pathway"])
     assert [li["data-service-id"] for li in shown.find("li", data_service_id=True)] == [item["id"] for item in ranked]
     assert ranked[-1]["next_steps"][0]["text"] in shown.all_text
     assert f"Results produced on {dt.date.today():%-d %B %Y} by Pathways (http://localhost/)" in shown.all_text

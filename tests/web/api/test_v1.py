@@ -158,3 +158,13 @@ def test_a_limit_out_of_range_is_refused_with_what_is_allowed(client, limit):
     [error] = refused.get_json()["errors"]
     assert error["field"] == "limit" and error["allowed"] == {"minimum": 1, "maximum": 200}
     assert "integer from 1 to 200" in error["detail"]
+
+
+def test_the_answer_starts_with_a_pathway_of_at_most_three_steps_from_the_recommendations(client):
+    answer = post(client, {**YOUNG, "lang": "en"}).get_json()
+    pathway = answer["pathway"]
+    assert [step["id"] for step in pathway][:2] == ["mission-locale", "cej"]  # the catalogue: the CEJ through the Mission locale
+    assert pathway[1]["after"] == "mission-locale" and "step 1" in pathway[1]["reason"]
+    ids = [item["id"] for item in answer["recommendations"]]
+    assert len(pathway) <= 3 and all(step["id"] in ids for step in pathway)
+    assert pathway[0]["action"]["url"].startswith("https://") and pathway[0]["bring"]
