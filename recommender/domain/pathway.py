@@ -1,6 +1,5 @@
 """The pathway: at most three first steps, in order, each with one action, from an answer's ranked recommendations and
-the catalogue's `leads_to` links (which service opens the way to which); and the checks of those links when the
-catalogue loads (`path_problems`).
+the catalogue's `leads_to` links (which service opens the way to which).
 
 The ranker chooses which services come first; the catalogue says in which order to go to them: a service that another
 recommended service leads to (the CEJ, through the Mission locale) is placed after that one, which is brought into the
@@ -10,15 +9,11 @@ that leads to it (its adviser confirms the condition). Indexed once per catalogu
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .catalogue import Catalogue
 from .i18n import N_, translate
-from .sourcefile import Loc
-
-if TYPE_CHECKING:  # catalogue.py calls path_problems while loading: the models are only named here
-    from .catalogue import Catalogue, Service, Step
 
 MAX_STEPS = 3
 THROUGH = N_("At step %(step)d (%(via)s), ask your adviser about it.")
@@ -96,34 +91,3 @@ def _step(item: dict[str, Any], number: int, placed: list[str], by_id: dict[str,
         "where": dict(item["operator"]),
         "bring": bring,
     }
-
-
-def path_problems(service: Service, services: dict[str, Service]) -> Iterator[tuple[Loc, str]]:
-    """`leads_to` names other known services and never leads back to this one; at most one step says what to bring."""
-    for i, target in enumerate(service.leads_to):
-        if target == service.id:
-            yield ("leads_to", i), f"leads_to: {target} cannot lead to itself"
-        elif target not in services:
-            yield ("leads_to", i), f"leads_to: unknown service '{target}' (no data/services/{target}.yaml)"
-        elif service.id in _reachable_from(target, services):
-            yield ("leads_to", i), f"leads_to: {target} leads back to {service.id} (a loop)"
-    marked: list[tuple[Loc, Step]] = [(("next_steps", i), s) for i, s in enumerate(service.next_steps) if s.bring]
-    marked += [(("operators", i, "steps", j), s) for i, op in enumerate(service.operators) for j, s in enumerate(op.steps) if s.bring]
-    for loc, step in marked:
-        if step is not marked[0][1]:
-            yield loc + ("bring",), "bring: only one step may say what to bring"
-        elif any("{" in text for text in step.text.every()):
-            yield loc + ("text",), "bring: a step that says what to bring cannot name the region"
-
-
-def _reachable_from(start: str, services: dict[str, Service]) -> set[str]:
-    """Every service reached from `start` through `leads_to` (unknown ids are left to their own problem)."""
-    seen: set[str] = set()
-    todo = [start]
-    while todo:
-        current = todo.pop()
-        for target in services[current].leads_to if current in services else ():
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen

@@ -9,13 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, fill, load_catalogue
+from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, load_catalogue
 from .conditions import NO
 from .followups import Asker
 from .memo import cached
 from .pathway import Links, plan
 from .profile import DEFAULT_LIMIT, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
+from .regions import fill
 from .rules import RuleBook, load_rules
 from .tables import DecisionTables
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from recommender.domain.catalogue import Regions, Service, fill
+from recommender.domain.catalogue import Service
 from recommender.domain.profile import REGIONS
+from recommender.domain.regions import Regions, fill
 from recommender.domain.sourcefile import load_yaml
 from recommender.settings import ROOT
 

@@ -106,10 +106,12 @@ def test_counsellor_mode_shows_the_follow_up_questions_as_answers_change(page, l
     page.get_by_label("Highest diploma").select_option("level4")
     expect(page.locator("#contract-field")).to_be_visible()
     expect(page.locator("#service-transitions-pro .tag-possible").first).to_be_attached()
+    expect(page.locator(".htmx-request")).to_have_count(0)  # the last update is in
     page.locator("#contract-cdi").check()
     expect(page.locator("#counsellor-status")).to_have_text(re.compile("Results updated"))
     page.wait_for_url(re.compile("contract=cdi"))
     expect(page.locator("#contract-cdi")).to_be_focused()  # the swap keeps the focus where the counsellor is
+    expect(page.locator(".htmx-request")).to_have_count(0)
     page.locator("#seniority-24_months_12_with_employer").check()
     expect(page.locator("#service-transitions-pro .tag-possible")).to_have_count(0)
     expect(page.locator("#service-transitions-pro")).to_have_count(1)

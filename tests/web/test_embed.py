@@ -152,7 +152,9 @@ def test_the_snippets_options_choose_language_colour_and_start(app, page, partne
     frame.get_by_label("Région").select_option("11")
     frame.locator("#disability-none").check()
     frame.get_by_label("Diplôme le plus élevé").select_option("level4")
-    frame.locator("#executive-false").check()  # a follow-up question here: it settles the Apec
+    expect(frame.locator("#executive-field")).to_be_visible()  # a follow-up question here: it settles the Apec
+    expect(frame.locator(".htmx-request")).to_have_count(0)  # shown by the last update, not replaced by one under way
+    frame.locator("#executive-false").check()
     page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
     shown = frame.locator("li[data-service-id]").evaluate_all("items => items.map(item => item.dataset.serviceId)")
     assert events(page, "pathways:results")[-1]["services"] == sorted(set(shown) - revealing(app))

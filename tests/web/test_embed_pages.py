@@ -186,3 +186,19 @@ def test_while_the_partners_cannot_be_read_the_widget_says_so_rather_than_unknow
 def test_an_accent_that_is_not_exactly_a_colour_is_ignored(client, widget):
     shown = page(client.get(f"{widget}/?lang=fr&accent=%23b3261e%0a"))
     assert [link["href"] for link in shown.find("link", rel="stylesheet")][-1] == f"{widget}/theme/5b2a86.css"
+
+
+def test_the_follow_up_questions_work_the_same_inside_the_widget(client, widget):
+    career = {"age": "45", "status": "employee", "region": "11", "disability": "none", "education_level": "level4", "goals": ["change_career"], "lang": "en"}
+    first = client.post(f"{widget}/questions/goals", data={**career, "accent": "#5b2a86"})
+    location = urlsplit(first.location)
+    assert location.path == f"{widget}/questions/contract" and parse_qs(location.query)["accent"] == ["#5b2a86"]  # stays in the widget
+    shown = page(client.get(first.location))
+    assert shown.one("button", name="skip")["value"] == "contract" and "follow-up-step" in shown.one("form", method="post")["class"]
+    skipped = client.post(f"{widget}/questions/contract", data={**career, "skip": "contract"})
+    assert urlsplit(skipped.location).path.startswith(f"{widget}/questions/") and parse_qs(urlsplit(skipped.location).query)["skipped"] == ["contract"]
+    wrong = client.post(f"{widget}/questions/contract", data={**career, "contract": "permanent"})
+    assert wrong.status_code == 422 and "Employment contract: this is not one of the answers offered." in page(wrong).all_text
+    results = page(client.get(f"{widget}/results?{query({**career, 'skipped': 'contract'})}"))
+    offer = next(a["href"] for a in results.find("a", href=True) if a["href"].startswith(f"{widget}/questions/"))
+    assert "skipped" not in parse_qs(urlsplit(offer).query)
