@@ -15,6 +15,11 @@ A refused service is worth telling a person about only through changes that can 
   for a year and the wish to start a business or an apprenticeship can change;
 - an unanswered fact may turn out to be anything (the person has not said), and no answer becomes unanswered.
 
+A near miss is one answer away, by one step the person can take or will come to: any older age, the next education
+level (a person without a diploma is near a service for CAP holders, not one for graduates), a status one takes up (a
+job, self-employment, an apprenticeship, studies; registering as a job seeker when out of work) but never losing work,
+and any other change above.
+
 Age and education levels are ordered; `reachable` says whether an answer can become another. `refine` splits the
 classes of answers that rule tests tell apart (values.answer_classes) until every answer of a class can reach the
 same classes, so that a decision table's slot knows what its people can reach (tables.py makes it once, at load).
@@ -24,11 +29,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from .profile import CHOICES, EDUCATION_LEVELS, FIELD_VALUES, OPTIONAL_FIELDS
 
 Answer = object
+Bools = npt.NDArray[np.bool_]
 SENIORITY = FIELD_VALUES["seniority"]  # in the order of time
 FIXED = frozenset({"region", "nationality", "international_protection", "benefits"})
+TAKEN_UP = frozenset({"employee", "civil_servant", "self_employed", "apprentice", "student"})  # statuses one takes up
 CAN_CHANGE = frozenset({"executive", "contract", "long_term_unemployed", "goal_apprenticeship", "goal_business"})
 
 
@@ -75,15 +85,26 @@ def reachable(field: str, old: Answer, new: Answer) -> bool:
     return rule is not None and rule(old, new)
 
 
+def one_step(field: str, old: Answer, new: Answer) -> bool:
+    """Whether `old` can become `new` by a step the person takes, soon enough for a near miss: as `reachable`, but
+    the education level by one level, and a status only one that is taken up."""
+    if field == "education_level" and old is not None and new is not None:
+        return 0 <= EDUCATION_LEVELS.index(str(new)) - EDUCATION_LEVELS.index(str(old)) <= 1
+    if field == "status" and old != new:
+        return new in TAKEN_UP or (old, new) == ("inactive", "job_seeker")
+    return reachable(field, old, new)
+
+
 def refine(field: str, classes: Sequence[Sequence[Answer]]) -> list[list[Answer]]:
-    """`classes` split until each one's answers reach exactly the same classes (in the order of the answers)."""
+    """`classes` split until each one's answers reach (and reach in one step) exactly the same classes, in the order
+    of the answers."""
     current = [list(members) for members in classes]
     while True:
         split: list[list[Answer]] = []
         for members in current:
             groups: dict[tuple[bool, ...], list[Answer]] = {}
             for answer in members:
-                key = tuple(any(reachable(field, answer, other) for other in target) for target in current)
+                key = tuple(any(can(field, answer, other) for other in target) for target in current for can in (reachable, one_step))
                 groups.setdefault(key, []).append(answer)
             split.extend(groups.values())
         if len(split) == len(current):
@@ -91,6 +112,25 @@ def refine(field: str, classes: Sequence[Sequence[Answer]]) -> list[list[Answer]
         current = split
 
 
-def class_reach(field: str, classes: Sequence[Sequence[Answer]]) -> list[list[bool]]:
-    """For refined classes: whether the answers of class i can reach class j."""
-    return [[any(reachable(field, members[0], other) for other in target) for target in classes] for members in classes]
+def class_reach(field: str, classes: Sequence[Sequence[Answer]], near: bool = False) -> list[list[bool]]:
+    """For refined classes: whether the answers of class i can reach class j (with `near`, in one step)."""
+    can = one_step if near else reachable
+    return [[any(can(field, members[0], other) for other in target) for target in classes] for members in classes]
+
+
+def futures(matrices: Sequence[Sequence[Sequence[bool]]], steps: Sequence[Sequence[Sequence[bool]]], passing: Bools) -> tuple[Bools, Bools]:
+    """For a column's grid of slots (one axis per field, `matrices` its class reach, `steps` its reach in one step),
+    from the slots that let the person in (`passing`): the slots from which some reachable future passes (`opens`),
+    and those from which one step of one answer alone does (`near`)."""
+    opens, near = passing, np.zeros_like(passing)
+    for axis, (matrix, step) in enumerate(zip(matrices, steps)):
+        opens = _along(np.array(matrix, dtype=np.int64), opens, axis)
+        near = near | _along(np.array(step, dtype=np.int64), passing, axis)
+    return opens, near
+
+
+def _along(matrix: npt.NDArray[np.int64], grid: Bools, axis: int) -> Bools:
+    """Slots from which a reachable class of the field on `axis` (the rest unchanged) is set in `grid`."""
+    moved = np.moveaxis(grid, axis, 0)
+    reached = (matrix @ moved.reshape(moved.shape[0], -1).astype(np.int64)) > 0
+    return np.moveaxis(reached.reshape(moved.shape), 0, axis)

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, fill, load_catalogue
+from .catalogue import MATCHED, Catalogue, Contact, Match, Operator, Service, Step, fill, load_catalogue
 from .conditions import NO
 from .followups import Asker
 from .memo import cached
@@ -17,6 +17,9 @@ from .profile import DEFAULT_LIMIT, Profile
 from .ranking import PriorityRanker, Ranked, Ranker
 from .rules import RuleBook, load_rules
 from .tables import DecisionTables
+from .texts import Text
+
+EVERYBODY = Match()  # a step's `when` that everyone matches
 
 
 @dataclass(frozen=True)
@@ -62,14 +65,17 @@ class Recommender:
         found = self.knowledge.tables.decided(profile, as_of)
         fitting = np.flatnonzero(found.verdicts != NO).tolist()
         refused = np.flatnonzero(found.verdicts == NO)
-        ranked = self.ranker.rank(profile, [found.services[position] for position in fitting], limit)
+        # Near misses first (stable: catalogue order within each), so that the first `limit` refusals hold them all.
+        near = self.knowledge.tables.near_misses[found.numbers[refused]]
+        refused = np.concatenate([refused[near], refused[~near]])
+        ranked = _first_reasons(self.ranker.rank(profile, [found.services[position] for position in fitting], limit))
         numbers = found.numbers.tolist()
         matched = (profile.age, *(getattr(profile, name) for name in MATCHED))  # what chooses a service's operator
         return {
             "profile": profile.model_dump(mode="json"),
             "as_of": as_of.isoformat(),
             "versions": self.knowledge.versions,
-            "counts": {"recommendations": len(fitting), "not_eligible": len(refused)},
+            "counts": {"recommendations": len(fitting), "not_eligible": len(refused), "near_misses": int(near.sum())},
             "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, lang)
                                 for place, r in enumerate(ranked, 1)],
             "not_eligible": [self._refusal(numbers[position], lang).copy() for position in refused[:limit].tolist()],
@@ -85,13 +91,14 @@ class Recommender:
         service = self.knowledge.catalogue.services[ranked.service_id]
         operator = 0 if len(service.operators) == 1 else self._operator(service.id, matched)
         region = profile.region if self._regional[service.id, operator] else None  # one rendering for all regions
-        answer = self._recommendation(number, operator, region, lang).copy()
+        answer = self._recommendation(number, operator, region, lang, _shown(service, operator, profile)).copy()
         answer["rank"], answer["score"] = rank, ranked.score
         answer["ranking_reason"] = ranked.reason(lang) if ranked.reason else None
         return answer
 
-    def _rendered_recommendation(self, number: int, operator: int, region: str | None, lang: str) -> dict[str, Any]:
-        """Decision `number` as a recommendation, without its place in the list (rank, score, reason are set per answer)."""
+    def _rendered_recommendation(self, number: int, operator: int, region: str | None, lang: str, shown: tuple[bool, ...]) -> dict[str, Any]:
+        """Decision `number` as a recommendation, without its place in the list (rank, score, reason are set per
+        answer); `shown` says which of the steps meant for some people only are for this person."""
         decision = self.knowledge.tables.decisions[number]
         assert decision.version is not None  # a service the rules let through has a version in force
         service = self.knowledge.catalogue.services[decision.service_id]
@@ -106,7 +113,7 @@ class Recommender:
             "ranking_reason": None,
             "why": [text(lang) for text in decision.why],
             "to_confirm": [text(lang) for text in decision.to_confirm],
-            "next_steps": self._steps(service, operator, region, lang),
+            "next_steps": self._steps(service, operator, region, lang, shown),
             "operator": self._contact(service, operator, region, lang),
             "cost": fixed["cost"],
             "legal_basis": fixed["legal_basis"],
@@ -121,6 +128,7 @@ class Recommender:
             "name": self.knowledge.catalogue.services[decision.service_id].name(lang),
             "why_not": [text(lang) for text in decision.why_not],
             "would_change": [text(lang) for text in decision.would_change],
+            "near_miss": decision.near_miss,
         }
 
     def _fixed_parts(self, service_id: str, valid_from: dt.date | None, lang: str) -> dict[str, Any]:
@@ -141,10 +149,13 @@ class Recommender:
         region = self.knowledge.catalogue.regions.get(region_code) if region_code else None
         return {"name": fill(contact.name(lang), region, lang), "url": fill(contact.url, region, lang), "phone": contact.phone}
 
-    def _steps(self, service: Service, operator: int, region_code: str | None, lang: str) -> list[dict[str, Any]]:
-        """The operator's own steps, then the service's, filled in for the region."""
+    def _steps(self, service: Service, operator: int, region_code: str | None, lang: str, shown: tuple[bool, ...]) -> list[dict[str, Any]]:
+        """The operator's own steps, then the service's, filled in for the region: those for everybody, and those
+        meant for some people that `shown` keeps."""
         region = self.knowledge.catalogue.regions.get(region_code) if region_code else None
         steps: tuple[Step, ...] = service.operators[operator].steps + service.next_steps
+        kept = iter(shown)
+        steps = tuple(s for s in steps if s.when == EVERYBODY or next(kept))
         return [{"text": fill(s.text(lang), region, lang), "url": fill(s.url, region, lang), "phone": s.phone} for s in steps]
 
     def _operator_of(self, service_id: str, matched: tuple[object, ...]) -> int:
@@ -155,6 +166,24 @@ class Recommender:
         profile = Profile.model_construct(**answers)
         last = len(service.operators) - 1
         return next(i for i, op in enumerate(service.operators) if i == last or op.when.matches(profile))
+
+
+def _shown(service: Service, operator: int, profile: Profile) -> tuple[bool, ...]:
+    """For each of the operator's and the service's steps meant for some people only, whether it is for this person
+    (most services have none: the empty tuple)."""
+    steps = service.operators[operator].steps + service.next_steps
+    return tuple(step.when.matches(profile) for step in steps if step.when != EVERYBODY)
+
+
+def _first_reasons(ranked: list[Ranked]) -> list[Ranked]:
+    """The ranking, each reason kept only where it is first given: said again on a later card, it tells nothing."""
+    seen: set[Text] = set()
+    kept = []
+    for place in ranked:
+        kept.append(place if place.reason not in seen else Ranked(place.service_id, place.score))
+        if place.reason is not None:
+            seen.add(place.reason)
+    return kept
 
 
 def _names_region(service: Service, contact: Operator) -> bool:

@@ -9,6 +9,7 @@ import re
 from flask_babel import format_date
 from markupsafe import Markup, escape
 
+from .acronyms import spelled_out
 from .i18n import current_lang
 
 # French names and terms that the English pages keep as they are (names of services and bodies, diplomas, school
@@ -31,11 +32,12 @@ def in_french(text: str) -> Markup:
 
 
 def french_terms(text: str | None) -> Markup:
-    """The text, escaped, with the French terms it holds marked as French when the page is not in French."""
-    escaped = escape(text or "")
-    if current_lang() == "fr":
-        return escaped
-    return Markup(TERM.sub(lambda found: f'<span lang="fr">{found.group(1)}</span>', str(escaped)))
+    """The text, escaped, with the French terms it holds marked as French when the page is not in French, and its
+    acronyms spelled out where the page uses them first (acronyms.py)."""
+    escaped, lang = escape(text or ""), current_lang()
+    if lang != "fr":
+        escaped = Markup(TERM.sub(lambda found: f'<span lang="fr">{found.group(1)}</span>', str(escaped)))
+    return spelled_out(str(escaped), lang)
 
 
 def long_date(value: str | dt.date) -> str:

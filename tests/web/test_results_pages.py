@@ -35,7 +35,11 @@ def test_results_show_three_services_in_full_then_the_others_folded_by_what_they
     headings = [text for text in shown.text if text in {str(label) for label in THEME_LABELS.values()}]
     assert headings == [str(THEME_LABELS[theme]) for theme in themes]  # in the order of each group's best service
     assert f"{len(folded)} other services that can help you" in shown.all_text
-    assert "services not open to you today" in shown.all_text
+    answer = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")
+    near = [item["id"] for item in answer["not_eligible"] if item["near_miss"]]
+    assert f"{len(near)} more services could open to you" in shown.all_text  # only the near misses are listed...
+    assert [li["data-service-id"] for li in shown.find("li", data_service_id=True)][len(ranked):] == near
+    assert f"And {answer['counts']['not_eligible'] - len(near)} other services that do not fit your situation." in shown.all_text  # ...the rest counted
     assert "Results produced on" in shown.all_text and "maintained by Pathways" in shown.all_text
 
 

@@ -142,7 +142,8 @@ def test_a_limit_keeps_the_best_places_and_counts_say_what_was_left_out(client):
     short = client.post("/api/v1/recommendations", json={**YOUNG, "limit": 2}).get_json()
     assert [r["id"] for r in short["recommendations"]] == [r["id"] for r in full["recommendations"]][:2]
     assert [r["id"] for r in short["not_eligible"]] == [r["id"] for r in full["not_eligible"]][:2]
-    assert short["counts"] == full["counts"] == {"recommendations": len(full["recommendations"]), "not_eligible": len(full["not_eligible"])}
+    assert short["counts"] == full["counts"] == {"recommendations": len(full["recommendations"]), "not_eligible": len(full["not_eligible"]),
+                                                 "near_misses": sum(r["near_miss"] for r in full["not_eligible"])}
 
 
 def test_whole_numbers_written_with_a_decimal_point_are_whole_numbers(client):
