@@ -56,6 +56,12 @@ def _articles(marked: str, spelled: list[str]) -> str:
     return marked
 
 
+def marked(escaped: str, lang: str) -> Markup:
+    """An escaped quotation (the title of a law) with its acronyms marked but left as written: it is not ours to
+    reword, and it does not count as a first use."""
+    return Markup(ACRONYM.sub(lambda found: f'<abbr title="{escape(expansion(found.group(1), lang))}">{found.group(1)}</abbr>', escaped))
+
+
 def _written_before(before: str, words: str) -> bool:
     """Whether the text gives the acronym's words just before it ("… jeune (CEJ", "…jeune, CEJ")."""
     plain = str(escape(words)).translate(APOSTROPHES).casefold()
