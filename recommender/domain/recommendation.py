@@ -76,7 +76,7 @@ class Recommender:
             "as_of": as_of.isoformat(),
             "versions": self.knowledge.versions,
             "counts": {"recommendations": len(fitting), "not_eligible": len(refused), "near_misses": int(near.sum())},
-            "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, lang)
+            "recommendations": [self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, as_of, lang)
                                 for place, r in enumerate(ranked, 1)],
             "not_eligible": [self._refusal(numbers[position], lang).copy() for position in refused[:limit].tolist()],
             "follow_up_questions": self.asker.questions(profile, as_of, lang, found),
@@ -86,19 +86,29 @@ class Recommender:
         """The questions worth asking this person next, as in an answer's `follow_up_questions` (see followups.py)."""
         return self.asker.questions(profile, as_of, lang)
 
-    def _placed(self, ranked: Ranked, rank: int, number: int, profile: Profile, matched: tuple[object, ...], lang: str) -> dict[str, Any]:
+    def _placed(self, ranked: Ranked, rank: int, number: int, profile: Profile, matched: tuple[object, ...], as_of: dt.date,
+                lang: str) -> dict[str, Any]:
         """A recommendation at its place in the list: its rendering, with rank, score and ranking reason."""
         service = self.knowledge.catalogue.services[ranked.service_id]
         operator = 0 if len(service.operators) == 1 else self._operator(service.id, matched)
         region = profile.region if self._regional[service.id, operator] else None  # one rendering for all regions
-        answer = self._recommendation(number, operator, region, lang, _shown(service, operator, profile)).copy()
+        period = self._cep_period(region, as_of)  # the region's CEP operator changes with each market
+        answer = self._recommendation(number, operator, region, period, lang, _shown(service, operator, profile)).copy()
         answer["rank"], answer["score"] = rank, ranked.score
         answer["ranking_reason"] = ranked.reason(lang) if ranked.reason else None
         return answer
 
-    def _rendered_recommendation(self, number: int, operator: int, region: str | None, lang: str, shown: tuple[bool, ...]) -> dict[str, Any]:
-        """Decision `number` as a recommendation, without its place in the list (rank, score, reason are set per
-        answer); `shown` says which of the steps meant for some people only are for this person."""
+    def _cep_period(self, region_code: str | None, as_of: dt.date) -> dt.date | None:
+        """The start of the region's CEP operator period in force on `as_of` (`date.min` for the oldest, open-ended one;
+        None without a region): as a date, `fill` finds the same period again."""
+        region = self.knowledge.catalogue.regions.get(region_code) if region_code else None
+        return (region.cep_at(as_of).valid_from or dt.date.min) if region is not None else None
+
+    def _rendered_recommendation(self, number: int, operator: int, region: str | None, period: dt.date | None,
+                                 lang: str, shown: tuple[bool, ...]) -> dict[str, Any]:
+        """Decision `number` as a recommendation, without its place in the list (rank, score, reason are set per answer);
+        `period` is the start of the region's CEP operator period in force (see `_cep_period`); `shown` says which of
+        the steps meant for some people only are for this person."""
         decision = self.knowledge.tables.decisions[number]
         assert decision.version is not None  # a service the rules let through has a version in force
         service = self.knowledge.catalogue.services[decision.service_id]
@@ -113,8 +123,8 @@ class Recommender:
             "ranking_reason": None,
             "why": [text(lang) for text in decision.why],
             "to_confirm": [text(lang) for text in decision.to_confirm],
-            "next_steps": self._steps(service, operator, region, lang, shown),
-            "operator": self._contact(service, operator, region, lang),
+            "next_steps": self._steps(service, operator, region, period, lang, shown),
+            "operator": self._contact(service, operator, region, period, lang),
             "cost": fixed["cost"],
             "legal_basis": fixed["legal_basis"],
             "last_verified": fixed["last_verified"],
@@ -143,20 +153,23 @@ class Recommender:
             "last_verified": min(version.last_verified, service.last_verified).isoformat(),
         }
 
-    def _contact(self, service: Service, operator: int, region_code: str | None, lang: str) -> dict[str, Any]:
-        """The operator's name, link and phone, filled in for the region."""
+    def _contact(self, service: Service, operator: int, region_code: str | None, period: dt.date | None, lang: str) -> dict[str, Any]:
+        """The operator's name, link and phone, filled in for the region in the period starting `period`."""
         contact: Contact = service.operators[operator]
         region = self.knowledge.catalogue.regions.get(region_code) if region_code else None
-        return {"name": fill(contact.name(lang), region, lang), "url": fill(contact.url, region, lang), "phone": contact.phone}
+        return {"name": fill(contact.name(lang), region, lang, period), "url": fill(contact.url, region, lang, period),
+                "phone": fill(contact.phone, region, lang, period) or None}
 
-    def _steps(self, service: Service, operator: int, region_code: str | None, lang: str, shown: tuple[bool, ...]) -> list[dict[str, Any]]:
-        """The operator's own steps, then the service's, filled in for the region: those for everybody, and those
-        meant for some people that `shown` keeps."""
+    def _steps(self, service: Service, operator: int, region_code: str | None, period: dt.date | None, lang: str,
+               shown: tuple[bool, ...]) -> list[dict[str, Any]]:
+        """The operator's own steps, then the service's, filled in for the region in the period starting `period`:
+        those for everybody, and those meant for some people that `shown` keeps."""
         region = self.knowledge.catalogue.regions.get(region_code) if region_code else None
         steps: tuple[Step, ...] = service.operators[operator].steps + service.next_steps
         kept = iter(shown)
         steps = tuple(s for s in steps if s.when == EVERYBODY or next(kept))
-        return [{"text": fill(s.text(lang), region, lang), "url": fill(s.url, region, lang), "phone": s.phone} for s in steps]
+        return [{"text": fill(s.text(lang), region, lang, period), "url": fill(s.url, region, lang, period),
+                 "phone": fill(s.phone, region, lang, period) or None} for s in steps]
 
     def _operator_of(self, service_id: str, matched: tuple[object, ...]) -> int:
         """The position of the first operator whose `when` matches answers `matched` (age, then MATCHED; the last one

@@ -1,8 +1,9 @@
 // Inside a partner's widget (recommender/web/embed.py): tell the host page, through the loader (/embed.js), the height of
 // the content and which services were recommended. Never the answers, nor anything that reveals a sensitive one: the
 // services named are only those the server lists on data-shareable (recommender/web/disclosed.py), sorted; and pages
-// whose length follows the answers (check, results, counsellor: a disability adds services) report one fixed height
-// and scroll inside the frame, so that the frame's size cannot tell the number of cards. Messages go only to the
+// whose length follows the answers (check, results, counsellor: a disability adds services; the follow-up questions,
+// which ones are asked follows sensitive answers) report one fixed height and scroll inside the frame, so that the
+// frame's size cannot tell the number of cards, nor which question is shown. Messages go only to the
 // parent window, only once it has said hello from one of the partner's registered origins (<html data-partner-origins>).
 (function () {
   "use strict";
@@ -19,7 +20,13 @@
   }
 
   function answerShaped() {
-    return document.querySelector("#recommendations, #counsellor-results, .summary-list") !== null;
+    return document.querySelector("#recommendations, #counsellor-results, .summary-list, .follow-up-step") !== null;
+  }
+
+  // Which follow-up questions are asked, and how many, follows the answers (a recognised disability can add one):
+  // their pages are not announced to the host page, so that it cannot count them.
+  function followUp() {
+    return document.querySelector(".follow-up-step") !== null;
   }
 
   // The content's own height (the html box, not the viewport): resizing the frame cannot change it, so no loop.
@@ -60,7 +67,7 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     sendResults();
     sendHeight();
-    if (event.detail && event.detail.target && event.detail.target.id === "main") { post({ type: "pathways:navigate" }); }
+    if (event.detail && event.detail.target && event.detail.target.id === "main" && !followUp()) { post({ type: "pathways:navigate" }); }
   });
 
   // Other sites usually refuse to be framed: their links open in a new tab.

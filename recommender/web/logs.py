@@ -16,9 +16,11 @@ import time
 
 import orjson
 
+from ..domain.profile import OPTIONAL_FIELDS
 from .context import current
 
-PROFILE_FIELDS = ("age", "status", "region", "disability", "education_level", "executive", "goals", "lang")
+# Every answer a URL or a form may carry (the follow-up facts and the list of those skipped too).
+PROFILE_FIELDS = ("age", "status", "region", "disability", "education_level", "goals", *OPTIONAL_FIELDS, "skipped", "skip", "lang")
 QUERY = re.compile(r"\?[^\s\"'<>]+")
 IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
 IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?:%\w+)?(?![\w:])")

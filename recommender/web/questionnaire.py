@@ -13,18 +13,18 @@ import datetime as dt
 from flask import Blueprint, Response, abort, redirect, request
 from flask_babel import gettext as _
 
-from ..domain.profile import MAX_AGE, MIN_AGE
+from ..domain.profile import APPLIES_WHEN, MAX_AGE, MIN_AGE
 from ..storage.usage import RECORDED, record_event
-from . import assets, pages
+from . import assets, followups, pages
 from . import feedback as feedback_token
-from .answers import MAX_ANSWER_LENGTH, answers_line, check_answers, read_answers, read_return_to
+from .answers import MAX_ANSWER_LENGTH, SKIPPED, answers_line, check_answers, read_answers, read_return_to
 from .context import context
 from .grouping import Layout, layout
 from .i18n import current_lang
-from .navigation import back_url, error_links, journey, next_url, page_url, partner_slug, progress, step_url, summary_rows
+from .navigation import back_url, error_links, follow_up_offer, journey, next_url, page_url, partner_slug, progress, step_url, summary_rows
 from .pages import render
 from .plausibility import unusual
-from .questions import HINTS, SHORT_LABELS, STEP_BY_SLUG, STEPS, Step, choices, question_text, recommender
+from .questions import HINTS, SHORT_LABELS, STEP_BY_SLUG, STEPS, Option, Step, choices, option_label, question_text, recommender
 from .security import public_url
 
 bp = Blueprint("questionnaire", __name__)
@@ -47,16 +47,27 @@ def start() -> Response:
 @bp.get("/questions/<slug>")
 def question(slug: str) -> Response:
     """One question, its answer (and all the others) taken from the URL."""
-    step = _step(slug)
-    return _step_page(step, read_answers(request.args), {}, read_return_to(request.args))
+    step, answers = _step(slug), read_answers(request.args)
+    if not step.applies(answers):
+        return not_applicable(step, answers)
+    return _step_page(step, answers, {}, read_return_to(request.args))
 
 
 @bp.post("/questions/<slug>")
 def answer(slug: str) -> Response:
-    """Check this step's answer: on to the next page, or the same question again with the error."""
+    """Check this step's answer: on to the next page, or the same question again with the error. A follow-up
+    question's "I'd rather not say" button sends `skipped=<field>`: the fact stays unanswered and is not asked again."""
     step = _step(slug)
     answers, return_to = read_answers(request.form), read_return_to(request.form)
+    if not step.applies(answers):
+        return not_applicable(step, answers)
+    if step.follow_up and request.form.get("skip") == step.field:
+        answers = {**{k: v for k, v in answers.items() if k not in (step.field, SKIPPED)},
+                   SKIPPED: [*(f for f in answers.get(SKIPPED, ()) if f != step.field), step.field]}
+        return redirect(next_url(step, answers, return_to), 303)
     _profile, errors = check_answers(answers)
+    if step.follow_up and step.field not in answers:
+        errors[step.field] = _("Choose an answer, or “I’d rather not say”.")
     if step.field in errors:
         context().here = (journey("question"), {"slug": step.slug, **answers, **({"return_to": return_to} if return_to else {})})
         response = _step_page(step, answers, {step.field: errors[step.field]}, return_to, status=422)
@@ -87,7 +98,8 @@ def results() -> Response:
     feedback_token.offer(profile, dt.date.today(), [item["id"] for item in recommendation["recommendations"]])
     share_url = public_url(page_url(f"{bp.name}.results", answers))  # the site's page, even from a widget
     return render("questionnaire/results.html", answers=answers, recommendation=recommendation, thanked=thanked,
-                  share_url=share_url, answers_line=answers_line(answers), layout=results_layout(recommendation))
+                  share_url=share_url, answers_line=answers_line(answers), layout=results_layout(recommendation),
+                  follow_up_offer=follow_up_offer(answers))
 
 
 @bp.post("/feedback")
@@ -136,7 +148,8 @@ def counsellor() -> Response:
     recommendation = recommender().recommend(profile, dt.date.today(), current_lang()) if profile else None
     values = {"answers": answers, "errors": shown_errors, "pending": pending, "recommendation": recommendation, "options": choices,
               "age_hint": _("In years, from %(min)d to %(max)d.", min=MIN_AGE, max=MAX_AGE), "notes": unusual(answers),
-              "layout": results_layout(recommendation) if recommendation else None}
+              "layout": results_layout(recommendation) if recommendation else None, "follow_ups": followups.offered(answers),
+              "question_text": question_text, "not_answered": Option("", _("Not answered"))}
     if request.htmx and request.htmx.target == "counsellor-results":
         return render("questionnaire/_counsellor_results.html", oob=True, **values)
     return render("questionnaire/counsellor.html", oob=False, **values)
@@ -162,11 +175,23 @@ def _step(slug: str) -> Step:
 
 def _step_page(step: Step, answers: dict, errors: dict, return_to: str | None, status: int = 200) -> Response:
     """One question's page, with its answer so far and any error."""
+    hint = " ".join(([str(HINTS[step.field])] if step.field in HINTS else []) + ([followups.hint(step.field, answers)] if step.follow_up else []))
+    carried = {**answers, SKIPPED: [f for f in answers.get(SKIPPED, ()) if f != step.field]}
     return render(
         "questionnaire/step.html", status=status, step=step, answers=answers, errors=errors, return_to=return_to,
-        question=question_text(step.field, answers), hint=str(HINTS[step.field]), options=choices(step.field),
+        question=question_text(step.field, answers), hint=hint, options=choices(step.field), carried=carried,
         progress=progress(step, answers), back_url=back_url(step, answers, return_to),
     )
+
+
+def not_applicable(step: Step, answers: dict) -> Response:
+    """A follow-up question asked of someone it means nothing for (a contract for a job seeker): say which answer
+    it depends on, and lead back to the check page with every answer kept."""
+    other, values = APPLIES_WHEN[step.field]
+    message = _("The question “%(question)s” is only asked when the answer to “%(field)s” is %(values)s.", question=SHORT_LABELS[step.field],
+                field=SHORT_LABELS[other], values=", ".join(_("“%(answer)s”", answer=option_label(other, value)) for value in values))
+    return render("errors/error.html", status=422, code=422, title=_("This question does not apply to your answers"), message=message,
+                  back=page_url(".check", answers), back_label=_("Back to your answers"))
 
 
 def check_page(answers: dict, errors: dict, status: int = 200) -> Response:

@@ -8,7 +8,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..domain.profile import DISABILITIES, EDUCATION_LEVELS, EXECUTIVE_STATUSES, GOALS, MAX_AGE, MIN_AGE, STATUSES
+from ..domain.facts import QUESTIONS as FACT_QUESTIONS
+from ..domain.profile import CHOICES, DISABILITIES, EDUCATION_LEVELS, GOALS, MAX_AGE, MIN_AGE, OPTIONAL_FIELDS, STATUSES, applies
 from ..domain.recommendation import Recommender
 from .i18n import current_lang
 
@@ -18,26 +19,38 @@ class Step:
     """One page of the questionnaire, asking for one profile field."""
 
     field: str
-    core: bool = True  # one of the five questions everybody answers; the others are follow-ups
+    core: bool = True  # one of the five questions everybody answers
     required: bool = True
+    follow_up: bool = False  # an optional fact, asked only when the rules say it settles a service (followups.py)
 
     @property
     def slug(self) -> str:
         """The step's name in the URL."""
         return self.field.replace("_", "-")
 
+    @property
+    def multiple(self) -> bool:
+        """Whether several answers may be chosen (checkboxes)."""
+        return self.field == "goals" or self.field in CHOICES
+
     def applies(self, answers: dict) -> bool:
-        """The cadre question only makes sense for employees and job seekers."""
-        return self.field != "executive" or answers.get("status") in EXECUTIVE_STATUSES
+        """Whether the question means something for these answers (a contract only for employees: APPLIES_WHEN)."""
+        return not self.follow_up or applies(self.field, answers)
 
 
+# The five questions, the goals (optional, for the order of the services: no rule reads them), then every optional
+# fact; which facts are asked, and in which order, is derived from the rules at each step (followups.py).
 STEPS = (
     Step("age"), Step("status"), Step("region"), Step("disability"), Step("education_level"),
-    Step("executive", core=False), Step("goals", core=False, required=False),
+    Step("goals", core=False, required=False),
+    *(Step(field, core=False, required=False, follow_up=True) for field in OPTIONAL_FIELDS),
 )
 STEP_BY_SLUG = {step.slug: step for step in STEPS}
 FIELDS = tuple(step.field for step in STEPS)
 CORE_STEPS = tuple(step for step in STEPS if step.core)
+FIXED_STEPS = tuple(step for step in STEPS if not step.follow_up)  # asked of everybody, in this order
+FOLLOW_UP_FIELDS = tuple(step.field for step in STEPS if step.follow_up)
+BOOLEAN_FIELDS = tuple(field for field in OPTIONAL_FIELDS if FACT_QUESTIONS[field].labels.keys() == {True, False})
 
 QUESTIONS = {
     "age": _l("How old are you?"),
@@ -65,7 +78,18 @@ SHORT_LABELS = {
     "education_level": _l("Highest diploma"),
     "executive": _l("Cadre status"),
     "goals": _l("Goals"),
+    "retired": _l("Retirement"),
+    "nationality": _l("Nationality"),
+    "recognition": _l("Recognition of the disability"),
+    "benefits": _l("Benefits received"),
+    "contract": _l("Employment contract"),
+    "seniority": _l("Time worked as an employee"),
+    "long_term_unemployed": _l("Out of work for 12 months or more"),
+    "international_protection": _l("International protection"),
+    "goal_apprenticeship": _l("Looking for an apprenticeship"),
+    "goal_business": _l("Starting or taking over a business"),
 }
+assert set(SHORT_LABELS) == set(FIELDS)
 OPTIONS = {
     "status": {
         "pupil": (_l("Pupil"), _l("At collège or lycée")),
@@ -121,10 +145,12 @@ def recommender() -> Recommender:
 
 
 def question_text(field: str, answers: dict) -> str:
-    """The question as the person reads it."""
+    """The question as the person reads it (a follow-up fact's: the domain's, facts.py, but the cadre question's)."""
     if field == "executive" and answers.get("status") == "job_seeker":
         return _("Did you have cadre status in your last job?")
-    return str(QUESTIONS[field])
+    if field in QUESTIONS:
+        return str(QUESTIONS[field])
+    return _(FACT_QUESTIONS[field].text)
 
 
 def choices(field: str) -> list[Option]:
@@ -133,7 +159,18 @@ def choices(field: str) -> list[Option]:
         lang = current_lang()
         regions = recommender().knowledge.catalogue.regions.values()
         return [Option(r.code, r.name(lang), overseas=r.overseas) for r in sorted(regions, key=lambda r: (r.overseas, _sort_key(r.name(lang))))]
-    return [Option(value, str(label), str(hint) if hint else None) for value, (label, hint) in OPTIONS.get(field, {}).items()]
+    if field not in FACT_QUESTIONS or field in OPTIONS:
+        return [Option(value, str(label), str(hint) if hint else None) for value, (label, hint) in OPTIONS.get(field, {}).items()]
+    offered = [Option(form_value(value), _(label)) for value, label in FACT_QUESTIONS[field].labels.items()]
+    return offered + [Option(NONE_OF_THESE, _("None of these"))] if field in CHOICES else offered
+
+
+NONE_OF_THESE = "none"  # a several-choice fact's answer "none of them" (the API's empty list)
+
+
+def form_value(value: object) -> str:
+    """An answer as a form sends it: true/false for yes and no."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _sort_key(name: str) -> str:

@@ -142,4 +142,4 @@ def test_a_confirm_that_names_no_fact_fails_the_check(copy):
 def test_the_check_reports_the_facts_the_rules_test_and_the_space_with_them(runner):
     output = runner.invoke(args=["rules", "check"]).output
     assert "with the optional answers (executive, retired, nationality" in output
-    assert "follow-up facts the rules test: executive, retired, nationality, recognition, contract, seniority" in output
+    assert "follow-up facts the rules test: executive, retired, nationality, recognition, benefits, contract, seniority" in output

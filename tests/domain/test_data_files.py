@@ -18,7 +18,7 @@ REQUIRED_IDS = [
     "transitions-pro", "rqth", "cio", "suio", "handicap-etudiant", "mon-orientation-en-ligne", "parcoursup",
     "reviens-te-former", "e2c", "epide", "sma", "service-civique", "carif-oref", "cite-des-metiers",
     "info-jeunes", "mon-master", "enseignant-referent", "cma-cci", "formation-continue-universite", "smv",
-    "agefiph", "ladom", "periode-reconversion", "demission-reconversion", "agir", "hope",
+    "agefiph", "ladom", "periode-reconversion", "demission-reconversion", "agir", "hope", "iae",
 ]
 
 
@@ -53,6 +53,16 @@ def test_catalogue_has_every_required_service(recommender):
 def test_regions_file_covers_all_18_regions_with_their_centres(regions):
     assert sorted(r.code for r in regions) == sorted(REGIONS)
     for region in regions:
-        for centre in (region.cep, region.carif_oref, region.transitions_pro):
+        for centre in (*region.cep, region.carif_oref, region.transitions_pro):
             assert str(centre.url).startswith("https://") and centre.name
     assert {r.code for r in regions if r.overseas} == {"01", "02", "03", "04", "06"}
+
+
+def test_avenir_actifs_is_named_only_from_2024_in_every_region(regions):
+    for region in regions:
+        assert region.cep_at(dt.date(2024, 1, 1)).valid_from == dt.date(2024, 1, 1)
+        assert "Avenir Actifs" in region.cep_at(dt.date(2026, 12, 1)).name_in("fr")
+        for day in (dt.date(2019, 6, 1), dt.date(2020, 1, 1), dt.date(2023, 12, 31)):
+            assert "Avenir" not in region.cep_at(day).name_in("fr") + region.cep_at(day).name_in("en")
+            assert "avenir-actifs" not in str(region.cep_at(day).url)
+        assert "Fongecif" in region.cep_at(dt.date(2019, 12, 31)).name_in("fr")

@@ -120,6 +120,24 @@ def test_cep_names_the_operator_that_serves_this_person(recommender):
     assert "Antilles-Guyane" in operator(status="self_employed", region="03")
 
 
+def test_regional_cep_operator_is_the_one_in_force_on_the_answers_date(recommender):
+    def operator(as_of: dt.date, region: str, lang: str = "fr") -> dict:
+        answer = recommender.recommend(person(status="employee", age=45, region=region), as_of, lang)
+        cep = next(r for r in answer["recommendations"] if r["id"] == "cep")
+        return {"operator": cep["operator"], "steps": cep["next_steps"]}
+
+    today, in_2023, in_2019 = operator(TODAY, "84"), operator(dt.date(2023, 6, 1), "84"), operator(dt.date(2019, 6, 1), "84")
+    assert today["operator"] == {"name": "Avenir Actifs Auvergne-Rhône-Alpes", "url": "https://ara.avenir-actifs.org",
+                                 "phone": "09 72 01 02 03"}
+    assert "Avenir" not in str(in_2023) and in_2023["operator"]["url"] == "https://mon-cep.org"
+    assert in_2023["operator"]["name"].startswith("Mon CEP") and in_2023["operator"]["phone"] is None
+    assert "Fongecif" in in_2019["operator"]["name"] and "Avenir" not in str(in_2019)
+    assert operator(dt.date(2023, 6, 1), "24")["operator"]["name"] == "Groupement Évolution Centre-Val de Loire"
+    assert operator(dt.date(2023, 6, 1), "75")["operator"]["phone"] == "09 72 01 02 03"
+    assert operator(TODAY, "75")["operator"]["phone"] is None  # not verified for the 2024-2027 operator
+    assert "regional operator" in operator(dt.date(2023, 6, 1), "11", "en")["operator"]["name"]
+
+
 def test_carif_oref_points_to_the_persons_region(recommender):
     answers = {region: recommender.recommend(person(region=region), TODAY, "fr") for region in ("11", "84")}
     urls = {region: next(r for r in a["recommendations"] if r["id"] == "carif-oref")["operator"]["url"] for region, a in answers.items()}

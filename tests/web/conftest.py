@@ -14,6 +14,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 # A young job seeker in Hauts-de-France, and a 30-year-old employee in Île-de-France (who gets the cadre question).
 YOUNG = {"age": "19", "status": "job_seeker", "region": "32", "disability": "none", "education_level": "none", "executive": "false", "goals": ["find_job"]}
+# A 45-year-old employee in Île-de-France with the bac who wants to change career (asked about contract and seniority).
+CAREER_CHANGE = {"age": "45", "status": "employee", "region": "11", "disability": "none", "education_level": "level4", "goals": ["change_career"]}
 EMPLOYEE = {"age": "30", "status": "employee", "region": "11", "disability": "recognised", "education_level": "level4", "executive": "false"}
 
 
@@ -102,3 +104,26 @@ def page_scripts_blocked(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def through_follow_ups(page, given: dict | None = None, frame=None) -> list[str]:
+    """In a browser, on the first follow-up question (or the check page): answer each follow-up question from `given`
+    (field -> value), skip the others with "I'd rather not say", until the check page; the fields asked, in order.
+    `frame`: the widget's frame locator when the questionnaire is inside a partner's page."""
+    given, where = given or {}, frame or page
+    asked: list[str] = []
+    from playwright.sync_api import expect
+
+    expect(where.locator("form.follow-up-step, .summary-list").first).to_be_visible()
+    while where.locator("form.follow-up-step").count():
+        field = where.locator("button[name=skip]").get_attribute("value")
+        assert field not in asked, f"{field} asked twice"
+        asked.append(field)
+        if field in given:
+            where.locator(f"#{field}-{given[field]}").check()
+            where.locator("form.follow-up-step button[type=submit]").first.click()
+        else:
+            where.locator("button[name=skip]").click()
+        expect(where.locator(f"form.follow-up-step button[name=skip][value={field}]")).to_have_count(0)
+        expect(where.locator("form.follow-up-step, .summary-list").first).to_be_visible()
+    return asked

@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from recommender.cli.demo import partner_site
 from recommender.storage.usage import disclosure
 from tests.partner_support import add_partner
+from tests.web.conftest import through_follow_ups
 
 SLUG = "browser-partner"
 FIXED_HEIGHT = 760  # recommender/static/pathways-embed.js: pages whose length follows the answers
@@ -47,6 +48,17 @@ def events(page, kind: str) -> list:
     return page.evaluate("(kind) => window.pathwaysEvents.filter(e => e.type === kind).map(e => e.detail)", kind)
 
 
+def messages(page, kind: str) -> int:
+    """How many messages of this kind the frame sent that any script of the host page could hear."""
+    return page.evaluate("(kind) => window.frameMessages.filter(type => type === kind).length", kind)
+
+
+def settled_messages(page, kind: str) -> int:
+    """`messages`, once the frame has had the time to send those of its last swap."""
+    page.wait_for_timeout(400)
+    return messages(page, kind)
+
+
 def frame_height(page) -> float:
     return page.locator("iframe").bounding_box()["height"]
 
@@ -66,6 +78,7 @@ def test_a_person_completes_the_questionnaire_inside_the_partners_page(app, page
     set_cookies = []
     page.on("response", lambda response: response.url.startswith(live_server) and "set-cookie" in response.headers and set_cookies.append(response.url))
     page.goto(f"{registered}/?lang=en")
+    page.evaluate("window.frameMessages = []; window.addEventListener('message', event => window.frameMessages.push(event.data && event.data.type))")
     iframe = page.locator("iframe")
     expect(iframe).to_have_attribute("title", "Pathways: which guidance service can help you?")
     assert page.evaluate("document.querySelector('iframe').previousElementSibling.dataset.partner") == SLUG  # where the script stands
@@ -79,12 +92,23 @@ def test_a_person_completes_the_questionnaire_inside_the_partners_page(app, page
     frame.get_by_label("How old are you?").fill("19")
     frame.get_by_role("button", name="Continue").click()
     expect(frame.locator("h1")).to_be_focused()  # the new question is what a screen reader reads next
-    for label in ("Looking for work", "Hauts-de-France", "No", "No diploma", "No"):
+    for label in ("Looking for work", "Hauts-de-France", "No", "No diploma"):
         frame.get_by_label(label, exact=True).check()
         frame.get_by_role("button", name="Continue").click()
+    expect(frame.locator(".progress")).to_have_text("Optional question")
+    before_goals = settled_messages(page, "pathways:navigate")
     frame.get_by_label("Find a job").check()
     frame.get_by_role("button", name="Continue").click()
+    expect(frame.locator("form.follow-up-step")).to_be_visible()
+    page.wait_for_function("(height) => Math.abs(document.querySelector('iframe').getBoundingClientRect().height - height) <= 1", arg=FIXED_HEIGHT)
+    navigations = settled_messages(page, "pathways:navigate")
+    asked = through_follow_ups(page, frame=frame)
     expect(frame.locator("h1")).to_have_text("Check your answers")
+    # Which follow-up questions are asked follows the answers (sensitive ones too): any script of the host page
+    # hears of none of their pages (the frame's own messages), and they all have one height; the check page after
+    # them is announced as any page is.
+    page.wait_for_function("(count) => window.frameMessages.filter(type => type === 'pathways:navigate').length > count", arg=navigations)
+    assert asked and navigations == before_goals and settled_messages(page, "pathways:navigate") > navigations
     frame.get_by_role("link", name="See my results").click()
     expect(frame.locator("h1")).to_have_text("Services for you")
 
@@ -128,7 +152,7 @@ def test_the_snippets_options_choose_language_colour_and_start(app, page, partne
     frame.get_by_label("Région").select_option("11")
     frame.locator("#disability-none").check()
     frame.get_by_label("Diplôme le plus élevé").select_option("level4")
-    frame.locator("#executive-false").check()
+    frame.locator("#executive-false").check()  # a follow-up question here: it settles the Apec
     page.wait_for_function("() => window.pathwaysEvents.some(e => e.type === 'pathways:results')")
     shown = frame.locator("li[data-service-id]").evaluate_all("items => items.map(item => item.dataset.serviceId)")
     assert events(page, "pathways:results")[-1]["services"] == sorted(set(shown) - revealing(app))
