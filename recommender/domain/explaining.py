@@ -107,7 +107,9 @@ def _age_text(low: int, high: int, tails: Sequence[Text]) -> Text:
             head = translate(lang, UNDER, limit=high + 1)
         else:
             head = translate(lang, BETWEEN, low=low, high=high)
-        said = [COLON.split(tail(lang), maxsplit=1)[1].rstrip(".") for tail in tails if len(COLON.split(tail(lang), maxsplit=1)) == 2]
+        # What the texts add after their colon, in the languages whose punctuation is known (French and English).
+        said = [COLON.split(tail(lang), maxsplit=1)[1].rstrip(".") for tail in tails
+                if lang in ("fr", "en") and len(COLON.split(tail(lang), maxsplit=1)) == 2]
         colon = "\u202f: " if lang == "fr" else ": "
         return head + (colon + " ; ".join(dict.fromkeys(said)) if said else "") + "."
     return _in_every_language(written)

@@ -38,7 +38,7 @@ def test_results_show_three_services_in_full_then_the_others_folded_by_what_they
     answer = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")
     near = [item["id"] for item in answer["not_eligible"] if item["near_miss"]]
     assert f"{len(near)} more services could open to you" in shown.all_text  # only the near misses are listed...
-    assert [li["data-service-id"] for li in shown.find("li", data_service_id=True)][len(ranked):] == near
+    assert [li["data-near-miss"] for li in shown.find("li", data_near_miss=True)] == near
     assert f"And {answer['counts']['not_eligible'] - len(near)} other services that do not fit your situation." in shown.all_text  # ...the rest counted
     assert "Results produced on" in shown.all_text and "maintained by Pathways" in shown.all_text
 
@@ -106,7 +106,7 @@ def test_the_report_form_names_the_service_and_warns_not_to_write_anything_perso
     response = client.get(f"/report?{query(YOUNG, service='cep', lang='en')}")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     shown = page(response)
-    assert "(CEP)" in shown.all_text and "About:" in shown.all_text
+    assert "( CEP )" in shown.all_text and "About:" in shown.all_text  # the acronym marked: <abbr title="…">CEP</abbr>
     assert "Do not write anything personal" in shown.all_text
     assert shown.one("textarea", id="comment")["maxlength"] == "1000"
     assert shown.one("a", **{"class": "back-link"})["href"].startswith("/results?")

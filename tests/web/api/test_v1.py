@@ -22,8 +22,8 @@ def test_answer_carries_profile_date_versions_and_explained_recommendations(clie
     for item in recommendations:
         assert item["eligibility"] in ("eligible", "possible")
         assert 0 <= item["score"] <= 1
-        assert item["next_steps"] and item["operator"]["name"] and item["ranking_reason"]
-        assert item["why"] or item["eligibility"] == "possible"
+        assert item["next_steps"] and item["operator"]["name"] and item["ranking_reason"] != ""  # a reason, or none
+        assert item["why"]  # "possible" ones too
         assert item["legal_basis"] and item["last_verified"]
         assert all(step["url"] is None or step["url"].startswith("https://") for step in item["next_steps"])
         assert (item["eligibility"] == "possible") == bool(item["to_confirm"])
