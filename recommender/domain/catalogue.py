@@ -35,13 +35,6 @@ class Contact(Frozen):
     phone: str | None = Field(default=None, pattern=PHONE_OR_PLACEHOLDER)
 
 
-class Step(Frozen):
-    """One concrete thing to do next; texts and links may name the person's region's centres."""
-
-    text: Text
-    url: str | None = None
-    phone: str | None = Field(default=None, pattern=PHONE_OR_PLACEHOLDER)
-    bring: bool = Field(default=False, description="This step says what to bring or have ready (the pathway shows it).")
 
 
 class Audience(Frozen):
@@ -85,6 +78,17 @@ class Match(Frozen):
 MATCHED = ("status", "region", "disability", "education_level", "executive")  # the answers a `when` may test
 
 
+class Step(Frozen):
+    """One concrete thing to do next; texts and links may name the person's region's centres. A step meant for some
+    people only (16-17 year olds, employees...) says so in `when`, and is shown to them alone."""
+
+    text: Text
+    url: str | None = None
+    phone: str | None = Field(default=None, pattern=PHONE_OR_PLACEHOLDER)
+    bring: bool = Field(default=False, description="This step says what to bring or have ready (the pathway shows it).")
+    when: Match = Match()
+
+
 class Operator(Contact):
     """Who delivers the service to people matching `when`, and how to reach them first."""
 
@@ -117,8 +121,9 @@ class Service(Frozen):
         """Everyone must get an operator and at least one next step."""
         if self.operators[-1].when != Match():
             raise ValueError("the last operator must have no `when`: it is the one for everybody else")
-        if not self.next_steps and not all(op.steps for op in self.operators):
-            raise ValueError("give at least one next step (in `next_steps` or in every operator's `steps`)")
+        everybody = [step for step in self.next_steps if step.when == Match()]
+        if not everybody and not all(any(step.when == Match() for step in op.steps) for op in self.operators):
+            raise ValueError("give at least one next step for everybody, without `when` (in `next_steps` or in every operator's `steps`)")
         return self
 
     def operator_for(self, profile: Profile) -> Operator:

@@ -36,14 +36,25 @@ from .texts import Frozen, Text
 NO, UNKNOWN, YES = 0, 1, 2
 
 
+@dataclass(frozen=True)
+class Said:
+    """One text a condition says, with the field test it is about (None for a `confirm`), whether the person's answer
+    is one that test accepts, and, for a failure, the text saying what would change it."""
+
+    text: Text
+    test: FieldTest | None = None
+    inside: bool = True
+    change: Text | None = None
+
+
 @dataclass
 class Outcome:
-    """A condition's value and the texts that explain it."""
+    """A condition's value and what explains it."""
 
     value: int
-    holds: list[Text] = dc_field(default_factory=list)
-    fails: list[tuple[Text, Text | None]] = dc_field(default_factory=list)
-    unknowns: list[Text] = dc_field(default_factory=list)
+    holds: list[Said] = dc_field(default_factory=list)
+    fails: list[Said] = dc_field(default_factory=list)
+    unknowns: list[Said] = dc_field(default_factory=list)
 
 
 class Node(Frozen):
@@ -144,10 +155,10 @@ class FieldTest(Node):
         """The next value (this test's), with this test's own text."""
         value = next(values)
         if value == YES:
-            return Outcome(YES, holds=[self.holds])
+            return Outcome(YES, holds=[Said(self.holds, self)])
         if value == NO:
-            return Outcome(NO, fails=[(self.fails, self.change)])
-        return Outcome(UNKNOWN, unknowns=[] if self.unknown is None else [self.unknown])
+            return Outcome(NO, fails=[Said(self.fails, self, False, self.change)])
+        return Outcome(UNKNOWN, unknowns=[] if self.unknown is None else [Said(self.unknown, self)])
 
     def leaves(self) -> Iterator[FieldTest]:
         """This test is a leaf."""
@@ -166,7 +177,7 @@ class Confirm(Node):
 
     def outcome(self, values: Iterator[int]) -> Outcome:
         """The fact to confirm."""
-        return Outcome(UNKNOWN, unknowns=[self.confirm])
+        return Outcome(UNKNOWN, unknowns=[Said(self.confirm)])
 
     def leaves(self) -> Iterator[FieldTest]:
         """Nothing to test: a confirmation is not a field test."""
@@ -239,9 +250,9 @@ class NotOf(Node):
         """A failure of the inner part is why this holds, and the other way round."""
         inner = self.not_.outcome(values)
         if inner.value == YES:
-            return Outcome(NO, fails=[(text, self.change) for text in inner.holds])
+            return Outcome(NO, fails=[Said(said.text, said.test, said.inside, self.change) for said in inner.holds])
         if inner.value == NO:
-            return Outcome(YES, holds=[text for text, _ in inner.fails])
+            return Outcome(YES, holds=[Said(said.text, said.test, said.inside) for said in inner.fails])
         return Outcome(UNKNOWN, unknowns=inner.unknowns)
 
     def leaves(self) -> Iterator[FieldTest]:

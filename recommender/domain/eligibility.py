@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .conditions import NO, UNKNOWN, YES, Outcome
+from .explaining import EVERYTHING, Reach, changes, merged, why_shown
 from .profile import Profile
 from .rules import Eligibility, RuleVersion, ServiceRules
 from .texts import Text
@@ -26,6 +26,7 @@ class Decision:
     why_not: tuple[Text, ...] = ()
     would_change: tuple[Text, ...] = ()
     version: RuleVersion | None = None
+    near_miss: bool = False  # refused, and one change that can happen to the person would open it (reach.py)
 
 
 def decide(rules: ServiceRules, profile: Profile, day: dt.date) -> Decision:
@@ -40,20 +41,28 @@ def not_in_force(rules: ServiceRules) -> Decision:
 
 
 def decide_version(rules: ServiceRules, version: RuleVersion, profile: Profile) -> Decision:
-    """One version's verdict for a profile, with its explanations."""
-    return decision_of(rules, version, version.eligible_when.explain(profile))
+    """One version's verdict for a profile, with its explanations (what the person can reach is read from the
+    version's compiled column, as the decision tables do)."""
+    from .tables import reach_of  # the tables build on this module
+
+    return decision_of(rules, version, version.eligible_when.explain(profile), reach_of(rules, version, profile))
 
 
-def decision_of(rules: ServiceRules, version: RuleVersion, outcome: Outcome) -> Decision:
-    """A version's evaluated condition as a decision: verdict and reasons, each reason once."""
+def decision_of(rules: ServiceRules, version: RuleVersion, outcome: Outcome, reach: Reach = EVERYTHING) -> Decision:
+    """A version's evaluated condition as a decision: verdict and reasons, one per answer (explaining.py)."""
+    why = merged(outcome.holds, ages=True, strongest=True)
+    to_confirm = merged(outcome.unknowns)
+    if not why and outcome.value == UNKNOWN:
+        why = (why_shown(len(to_confirm)),)
     return Decision(
         service_id=rules.service,
         eligibility=VERDICT[outcome.value],
-        why=_unique(outcome.holds),
-        to_confirm=_unique(outcome.unknowns),
-        why_not=_unique(text for text, _ in outcome.fails),
-        would_change=_unique(change for _, change in outcome.fails if change is not None),
+        why=why,
+        to_confirm=to_confirm,
+        why_not=merged(outcome.fails, strongest=True),
+        would_change=changes(outcome.fails, reach),
         version=version,
+        near_miss=outcome.value == NO and reach.near,
     )
 
 
@@ -61,8 +70,3 @@ def verdict(rules: ServiceRules, profile: Profile, day: dt.date) -> Eligibility:
     """The verdict alone, without building explanations (for bulk checks)."""
     version = rules.version_on(day)
     return "ineligible" if version is None else VERDICT[version.eligible_when.value(profile)]
-
-
-def _unique(texts: Iterable[Text]) -> tuple[Text, ...]:
-    """Texts in order of first appearance, each once."""
-    return tuple(dict.fromkeys(texts))

@@ -10,6 +10,25 @@ AGE_BANDS = ((14, 15), (16, 17), (18, 25), (26, 29), (30, 44), (45, 54), (55, 99
 OVERSEAS = frozenset({"01", "02", "03", "04", "06"})
 
 
+# Features that name much the same people: a ranking reason names one of them, never both ("people looking for work
+# and people who want to find a job").
+SAME_PEOPLE = (
+    frozenset({"status:job_seeker", "goal:find_job"}),
+    frozenset({"public:young", "age:16-17", "age:18-25"}),
+    frozenset({"public:minors", "age:14-15", "age:16-17"}),
+    frozenset({"public:low_qualified", "education:none", "education:level3"}),
+    frozenset({"public:graduates", "education:level6", "education:level7", "education:level8"}),
+    frozenset({"status:pupil", "status:student", "goal:choose_studies"}),
+    frozenset({"status:student", "goal:return_to_education"}),
+    frozenset({"status:employee", "status:civil_servant", "executive:yes"}),
+)
+
+
+def same_people(first: str, second: str) -> bool:
+    """Whether two features name much the same people (SAME_PEOPLE)."""
+    return any(first in group and second in group for group in SAME_PEOPLE)
+
+
 def age_band(age: int) -> str:
     """The band an age falls in, e.g. '18-25'."""
     return next(f"{low}-{high}" for low, high in AGE_BANDS if low <= age <= high)

@@ -23,7 +23,7 @@ from sklearn.linear_model import Ridge
 
 from .catalogue import Catalogue, Service
 from .eligibility import verdict
-from .features import AUDIENCE_PHRASES, all_profile_features, profile_features, service_features
+from .features import AUDIENCE_PHRASES, all_profile_features, profile_features, same_people, service_features
 from .i18n import LANGUAGES, N_, translate
 from .memo import CACHES, cached
 from .profile import Profile
@@ -45,7 +45,6 @@ POSITION_PHRASES = (
     N_("Also useful for %(audience)s"),
 )
 TWO_AUDIENCES = N_("%(first)s and %(second)s")
-GENERIC_REASON = N_("Also useful in your situation")
 
 
 @dataclass(frozen=True)
@@ -187,20 +186,22 @@ class SimilarityRanker:
             ranked.append(Ranked(candidates[i], round(score, 4), self._reason(position, explaining, contributions)))
         return tuple(ranked)
 
-    def _reason(self, position: int, explaining: list[tuple[int, str]], contributions: list[float]) -> Text:
-        """Name the one or two profile features that pull this service up the most."""
+    def _reason(self, position: int, explaining: list[tuple[int, str]], contributions: list[float]) -> Text | None:
+        """Name the one or two profile features that pull this service up the most (two that name much the same
+        people count as one); none when no feature pulls: no reason rather than a vague one."""
         pulls = sorted(((c, name) for (_, name), c in zip(explaining, contributions) if c > 0.05), reverse=True)
+        names = [name for _, name in pulls]
+        if not names:
+            return None
+        second = next((name for name in names[1:] if not same_people(names[0], name)), None)
         prefix = 0 if position == 0 else 1 if position < 3 else 2
-        key = (prefix, tuple(name for _, name in pulls[:2]))
-        return self._phrased(*key)
+        return self._phrased(prefix, (names[0],) if second is None else (names[0], second))
 
     @staticmethod
     def _phrase(prefix_index: int, names: tuple[str, ...]) -> Text:
         """The reason for a position and its pulling features, in every language (made once per key)."""
         def phrase(lang: str) -> str:
             """The reason in one language."""
-            if not names:
-                return translate(lang, GENERIC_REASON)
             audiences = [translate(lang, AUDIENCE_PHRASES[name]) for name in names]
             audience = audiences[0] if len(audiences) == 1 else translate(lang, TWO_AUDIENCES, first=audiences[0], second=audiences[1])
             return translate(lang, POSITION_PHRASES[prefix_index], audience=audience)

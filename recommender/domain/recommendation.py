@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .catalogue import MATCHED, Catalogue, Contact, Operator, Service, Step, load_catalogue
+from .catalogue import MATCHED, Catalogue, Contact, Match, Operator, Service, Step, load_catalogue
 from .conditions import NO
 from .followups import Asker
 from .memo import cached
@@ -19,6 +19,8 @@ from .ranking import PriorityRanker, Ranked, Ranker
 from .regions import fill
 from .rules import RuleBook, load_rules
 from .tables import DecisionTables
+
+EVERYBODY = Match()  # a step's `when` that everyone matches
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class Recommender:
         services = knowledge.catalogue.services.values()
         # Whether an operator's texts name the region: if not, one rendering serves all regions.
         self._regional = {(s.id, i): _names_region(s, op) for s in services for i, op in enumerate(s.operators)}
+        # The `when` of each operator's steps meant for some people only (most have none), found once: comparing
+        # models per request cost more than the rest of an answer.
+        self._conditional = {(s.id, i): tuple(step.when for step in op.steps + s.next_steps if step.when != EVERYBODY)
+                             for s in services for i, op in enumerate(s.operators)}
         self._recommendation = cached("recommendation", self._rendered_recommendation)
         self._refusal = cached("refusal", self._rendered_refusal)
         self._fixed = cached("fixed", self._fixed_parts)
@@ -65,16 +71,19 @@ class Recommender:
         found = self.knowledge.tables.decided(profile, as_of)
         fitting = np.flatnonzero(found.verdicts != NO).tolist()
         refused = np.flatnonzero(found.verdicts == NO)
+        # Near misses first (stable: catalogue order within each), so that the first `limit` refusals hold them all.
+        near = self.knowledge.tables.near_misses[found.numbers[refused]]
+        refused = np.concatenate([refused[near], refused[~near]])
         ranked = self.ranker.rank(profile, [found.services[position] for position in fitting], limit)
         numbers = found.numbers.tolist()
         matched = (profile.age, *(getattr(profile, name) for name in MATCHED))  # what chooses a service's operator
-        recommendations = [self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, as_of, lang)
-                           for place, r in enumerate(ranked, 1)]
+        recommendations = _first_reasons([self._placed(r, place, numbers[found.positions[r.service_id]], profile, matched, as_of, lang)
+                                          for place, r in enumerate(ranked, 1)])
         return {
             "profile": profile.model_dump(mode="json"),
             "as_of": as_of.isoformat(),
             "versions": self.knowledge.versions,
-            "counts": {"recommendations": len(fitting), "not_eligible": len(refused)},
+            "counts": {"recommendations": len(fitting), "not_eligible": len(refused), "near_misses": int(near.sum())},
             "pathway": plan(recommendations, self._links, lang),
             "recommendations": recommendations,
             "not_eligible": [self._refusal(numbers[position], lang).copy() for position in refused[:limit].tolist()],
@@ -92,7 +101,7 @@ class Recommender:
         operator = 0 if len(service.operators) == 1 else self._operator(service.id, matched)
         region = profile.region if self._regional[service.id, operator] else None  # one rendering for all regions
         period = self._cep_period(region, as_of)  # the region's CEP operator changes with each market
-        answer = self._recommendation(number, operator, region, period, lang).copy()
+        answer = self._recommendation(number, operator, region, period, lang, tuple(when.matches(profile) for when in self._conditional[service.id, operator])).copy()
         answer["rank"], answer["score"] = rank, ranked.score
         answer["ranking_reason"] = ranked.reason(lang) if ranked.reason else None
         return answer
@@ -104,9 +113,10 @@ class Recommender:
         return (region.cep_at(as_of).valid_from or dt.date.min) if region is not None else None
 
     def _rendered_recommendation(self, number: int, operator: int, region: str | None, period: dt.date | None,
-                                 lang: str) -> dict[str, Any]:
+                                 lang: str, shown: tuple[bool, ...]) -> dict[str, Any]:
         """Decision `number` as a recommendation, without its place in the list (rank, score, reason are set per answer);
-        `period` is the start of the region's CEP operator period in force (see `_cep_period`)."""
+        `period` is the start of the region's CEP operator period in force (see `_cep_period`); `shown` says which of
+        the steps meant for some people only are for this person."""
         decision = self.knowledge.tables.decisions[number]
         assert decision.version is not None  # a service the rules let through has a version in force
         service = self.knowledge.catalogue.services[decision.service_id]
@@ -121,7 +131,7 @@ class Recommender:
             "ranking_reason": None,
             "why": [text(lang) for text in decision.why],
             "to_confirm": [text(lang) for text in decision.to_confirm],
-            "next_steps": self._steps(service, operator, region, period, lang),
+            "next_steps": self._steps(service, operator, region, period, lang, shown),
             "operator": self._contact(service, operator, region, period, lang),
             "cost": fixed["cost"],
             "legal_basis": fixed["legal_basis"],
@@ -136,6 +146,7 @@ class Recommender:
             "name": self.knowledge.catalogue.services[decision.service_id].name(lang),
             "why_not": [text(lang) for text in decision.why_not],
             "would_change": [text(lang) for text in decision.would_change],
+            "near_miss": decision.near_miss,
         }
 
     def _fixed_parts(self, service_id: str, valid_from: dt.date | None, lang: str) -> dict[str, Any]:
@@ -157,10 +168,14 @@ class Recommender:
         return {"name": fill(contact.name(lang), region, lang, period), "url": fill(contact.url, region, lang, period),
                 "phone": fill(contact.phone, region, lang, period) or None}
 
-    def _steps(self, service: Service, operator: int, region_code: str | None, period: dt.date | None, lang: str) -> list[dict[str, Any]]:
-        """The operator's own steps, then the service's, filled in for the region in the period starting `period`."""
+    def _steps(self, service: Service, operator: int, region_code: str | None, period: dt.date | None, lang: str,
+               shown: tuple[bool, ...]) -> list[dict[str, Any]]:
+        """The operator's own steps, then the service's, filled in for the region in the period starting `period`:
+        those for everybody, and those meant for some people that `shown` keeps."""
         region = self.knowledge.catalogue.regions.get(region_code) if region_code else None
         steps: tuple[Step, ...] = service.operators[operator].steps + service.next_steps
+        kept = iter(shown)
+        steps = tuple(s for s in steps if s.when == EVERYBODY or next(kept))
         return [{"text": fill(s.text(lang), region, lang, period), "url": fill(s.url, region, lang, period),
                  "phone": fill(s.phone, region, lang, period) or None} for s in steps]
 
@@ -172,6 +187,18 @@ class Recommender:
         profile = Profile.model_construct(**answers)
         last = len(service.operators) - 1
         return next(i for i, op in enumerate(service.operators) if i == last or op.when.matches(profile))
+
+
+def _first_reasons(recommendations: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The recommendations, each ranking reason kept only where it is first given: said again on a later card, it
+    tells nothing."""
+    seen: set[str] = set()
+    for item in recommendations:
+        if item["ranking_reason"] in seen:
+            item["ranking_reason"] = None
+        elif item["ranking_reason"] is not None:
+            seen.add(item["ranking_reason"])
+    return recommendations
 
 
 def _names_region(service: Service, contact: Operator) -> bool:

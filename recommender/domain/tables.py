@@ -15,16 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .conditions import NO, UNKNOWN, YES
+from .conditions import NO, UNKNOWN, YES, FieldTest, Outcome
 from .eligibility import CODE, Decision, decision_of, not_in_force
+from .explaining import Reach
 from .profile import APPLIES_WHEN, Profile
+from .reach import class_reach, futures, refine
 from .rules import RuleBook, RuleVersion, ServiceRules
 from .settling import PAIRS, settling
 from .values import FIELD_ANSWERS, Answer, answer_classes, fields_read, leaves_with_polarity
@@ -83,7 +85,7 @@ def compile_column(rules: ServiceRules, version: RuleVersion | None) -> Column:
         return Column(rules.service, None, (), ())
     tests = [leaf for leaf, _ in leaves_with_polarity(version.eligible_when)]
     fields = fields_read(tests)
-    classes = tuple(tuple(tuple(c) for c in answer_classes(name, [t for t in tests if t.field == name])) for name in fields)
+    classes = tuple(tuple(tuple(c) for c in refine(name, answer_classes(name, [t for t in tests if t.field == name]))) for name in fields)
     column = Column(rules.service, version, tuple(fields), classes)
     if column.slots > MAX_SLOTS:
         raise TooManyCases(f"rules/{rules.service}.yaml: a version's tests give {column.slots:,} combinations of answers "
@@ -148,6 +150,7 @@ class DecisionTables:
         self._row_base = base
         self.table = np.array(numbers, dtype=np.int64)
         self.verdicts = np.array([CODE[d.eligibility] for d in self.decisions], dtype=np.int8)
+        self.near_misses = np.array([d.near_miss for d in self.decisions], dtype=bool)
         self._index_settling()
 
     def _index_settling(self) -> None:
@@ -171,16 +174,12 @@ class DecisionTables:
             self.decisions.append(not_in_force(rules))
             yield len(self.decisions) - 1
             return
-        condition = column.version.eligible_when
-        where = {name: i for i, name in enumerate(column.fields)}
-        # Each test's value in each class of its field (class 0 of an optional field is "not answered").
-        tests = [(where[leaf.field], [UNKNOWN if members[0] is None else YES if members[0] in leaf.accepts else NO
-                                      for members in column.classes[where[leaf.field]]]) for leaf in condition.leaves()]
+        outcomes = list(_outcomes(column))
+        reach = _reach(column, [outcome.value for outcome in outcomes])
         known: dict[tuple[object, ...], int] = {}
-        for codes in itertools.product(*(range(len(classes)) for classes in column.classes)):
-            outcome = condition.outcome(iter([values[codes[field]] for field, values in tests]))
-            decision = decision_of(rules, column.version, outcome)
-            key = (decision.eligibility, decision.why, decision.to_confirm, decision.why_not, decision.would_change)
+        for outcome, slot_reach in zip(outcomes, reach):
+            decision = decision_of(rules, column.version, outcome, slot_reach)
+            key = (decision.eligibility, decision.why, decision.to_confirm, decision.why_not, decision.would_change, decision.near_miss)
             if key not in known:
                 known[key] = len(self.decisions)
                 self.decisions.append(decision)
@@ -209,6 +208,50 @@ class DecisionTables:
         slots = self.slots(profile)[self.columns_on(day)]
         numbers = self.table[slots]
         return Decided(self.services, self.positions, self.verdicts[numbers], numbers, self.decisions, slots)
+
+
+def _outcomes(column: Column) -> Iterator[Outcome]:
+    """Each slot's evaluated condition, in slot order."""
+    assert column.version is not None
+    condition = column.version.eligible_when
+    where = {name: i for i, name in enumerate(column.fields)}
+    # Each test's value in each class of its field (class 0 of an optional field is "not answered").
+    tests = [(where[leaf.field], [UNKNOWN if members[0] is None else YES if members[0] in leaf.accepts else NO
+                                  for members in column.classes[where[leaf.field]]]) for leaf in condition.leaves()]
+    for codes in itertools.product(*(range(len(classes)) for classes in column.classes)):
+        yield condition.outcome(iter([values[codes[field]] for field, values in tests]))
+
+
+def _reach(column: Column, values: Sequence[int]) -> list[Reach]:
+    """What the people of each slot can reach (reach.py): a future that opens the service, a single change that does,
+    and which tests can turn for them."""
+    shape = [len(classes) for classes in column.classes]
+    matrices = [class_reach(name, classes) for name, classes in zip(column.fields, column.classes)]
+    realisable = np.array([real for _, real in column.cases()], dtype=bool)
+    steps = [class_reach(name, classes, near=True) for name, classes in zip(column.fields, column.classes)]
+    opens, near = futures(matrices, steps, (np.array(values) != NO).reshape(shape) & realisable.reshape(shape))
+    where = {name: i for i, name in enumerate(column.fields)}
+
+    def turner(codes: tuple[int, ...]) -> Callable[[FieldTest, bool], bool]:
+        """Whether, from these classes, a test's field can reach a class where the test says otherwise."""
+        def turns(test: FieldTest, inside: bool) -> bool:
+            axis = where[test.field]
+            classes, row = column.classes[axis], matrices[axis][codes[axis]]
+            return any(row[j] and members[0] is not None and (members[0] in test.accepts) != inside for j, members in enumerate(classes))
+        return turns
+
+    slots = itertools.product(*(range(n) for n in shape))
+    return [Reach(bool(o), bool(n), turner(codes)) for codes, o, n in zip(slots, opens.reshape(-1), near.reshape(-1))]
+
+
+def reach_of(rules: ServiceRules, version: RuleVersion, profile: Profile) -> Reach:
+    """What a person can reach of one rule version, as its decision table says (for a decision made without tables)."""
+    column = compile_column(rules, version)
+    codes = [next(i for i, members in enumerate(classes) if getattr(profile, name) in members) for name, classes in zip(column.fields, column.classes)]
+    slot = 0
+    for code, classes in zip(codes, column.classes):
+        slot = slot * len(classes) + code
+    return _reach(column, [version.eligible_when.value(case) for case, _ in column.cases()])[slot]
 
 
 def _bits(mask: int) -> tuple[int, ...]:

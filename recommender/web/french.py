@@ -9,6 +9,7 @@ import re
 from flask_babel import format_date
 from markupsafe import Markup, escape
 
+from .acronyms import marked, spelled_out
 from .i18n import current_lang
 
 # French names and terms that the English pages keep as they are (names of services and bodies, diplomas, school
@@ -24,18 +25,22 @@ ENGLISH_DATE = "d MMMM y"  # one style on every English page: 1 December 2026
 
 
 def in_french(text: str) -> Markup:
-    """A French passage: marked as French on a page in another language, as it is on a French page."""
-    if current_lang() == "fr":
-        return escape(text)
-    return Markup('<span lang="fr">%s</span>') % text
+    """A French passage (the title of a law): marked as French on a page in another language, as it is on a French
+    page, its acronyms marked (acronyms.py)."""
+    lang = current_lang()
+    quoted = marked(str(escape(text)), lang)
+    if lang == "fr":
+        return quoted
+    return Markup('<span lang="fr">%s</span>') % quoted
 
 
 def french_terms(text: str | None) -> Markup:
-    """The text, escaped, with the French terms it holds marked as French when the page is not in French."""
-    escaped = escape(text or "")
-    if current_lang() == "fr":
-        return escaped
-    return Markup(TERM.sub(lambda found: f'<span lang="fr">{found.group(1)}</span>', str(escaped)))
+    """The text, escaped, with the French terms it holds marked as French when the page is not in French, and its
+    acronyms spelled out where the page uses them first (acronyms.py)."""
+    escaped, lang = escape(text or ""), current_lang()
+    if lang != "fr":
+        escaped = Markup(TERM.sub(lambda found: f'<span lang="fr">{found.group(1)}</span>', str(escaped)))
+    return spelled_out(str(escaped), lang)
 
 
 def long_date(value: str | dt.date) -> str:

@@ -86,8 +86,11 @@ class RecommendationOut(Answer):
     eligibility: Annotated[Literal["eligible", "possible"], Field(description="`possible`: something the questionnaire does not ask remains to confirm.")]
     rank: Annotated[int, Field(ge=1)]
     score: Annotated[float, Field(ge=0, le=1)]
-    ranking_reason: Annotated[str | None, Field(description="Why it is ranked here (separate from why the person is eligible).")]
-    why: Annotated[list[str], Field(description="Each condition that holds, in plain words.")]
+    ranking_reason: Annotated[str | None, Field(description=(
+        "Why it is ranked here, naming the people it suits (separate from why the person is eligible); null when nothing "
+        "in particular ranks it, or when a card above already gives the same reason."))]
+    why: Annotated[list[str], Field(min_length=1, description=(
+        "Why it is shown, in plain words: one reason per answer (conditions on the same answer merged, e.g. an age range)."))]
     to_confirm: list[str]
     next_steps: Annotated[list[StepOut], Field(min_length=1)]
     operator: ContactOut
@@ -101,8 +104,13 @@ class RefusalOut(Answer):
 
     id: str
     name: str
-    why_not: Annotated[list[str], Field(min_length=1)]
-    would_change: list[str]
+    why_not: Annotated[list[str], Field(min_length=1, description="Why not, one reason per answer.")]
+    would_change: Annotated[list[str], Field(description=(
+        "What would open it, only through changes that can happen to this person (an age to come, a diploma, a job, a "
+        "recognised disability...; never a younger age, a move or a lost diploma); empty when no such change would."))]
+    near_miss: Annotated[bool, Field(description=(
+        "One answer away: a single change that can happen to this person (an older age, the next diploma level, another "
+        "status, a recognised disability...) would open it. Near misses come first in `not_eligible`."))]
 
 
 class PathwayStepOut(Answer):
@@ -130,6 +138,7 @@ class Counts(Answer):
 
     recommendations: int
     not_eligible: int
+    near_misses: Annotated[int, Field(description="How many of the services that do not fit are near misses (see `near_miss`).")]
 
 
 class FollowUpValue(Answer):

@@ -223,7 +223,9 @@ def test_results_show_the_ranked_recommendations_of_the_core_with_reasons_and_ne
     first = expected["recommendations"][0]
     assert first["name"] in shown.all_text and first["ranking_reason"] in shown.all_text and "Why first:" in shown.all_text
     assert first["next_steps"][0]["text"] in shown.all_text and first["operator"]["name"] in shown.all_text
-    assert "services not open to you today" in shown.all_text and expected["not_eligible"][0]["why_not"][0] in shown.all_text
+    near = [item["id"] for item in expected["not_eligible"] if item["near_miss"]]
+    assert f"{len(near)} more services could open to you" in shown.all_text and len(near) > 1
+    assert [li["data-near-miss"] for li in shown.find("li", data_near_miss=True)] == near  # near misses only
     assert events == [expected_profile(expected)]
     share = shown.one("input", id="share-url")["value"]
     assert parse_qs(urlsplit(share).query)["disability"] == ["none"] and "disability" in shown.all_text  # said plainly

@@ -40,7 +40,11 @@ def test_results_show_the_pathway_first_then_the_others_folded_by_what_they_help
     headings = [text for text in shown.text if text in {str(label) for label in THEME_LABELS.values()}]
     assert headings == [str(THEME_LABELS[theme]) for theme in themes]  # in the order of each group's best service
     assert f"{len(folded)} other services for you" in shown.all_text
-    assert "services not open to you today" in shown.all_text
+    answer = recommender.recommend(_profile(YOUNG), dt.date.today(), "en")
+    near = [item["id"] for item in answer["not_eligible"] if item["near_miss"]]
+    assert f"{len(near)} more services could open to you" in shown.all_text  # only the near misses are listed...
+    assert [li["data-near-miss"] for li in shown.find("li", data_near_miss=True)] == near
+    assert f"And {answer['counts']['not_eligible'] - len(near)} other services that do not fit your situation." in shown.all_text  # ...the rest counted
     assert "Results produced on" in shown.all_text and "maintained by Pathways" in shown.all_text
 
 
@@ -110,7 +114,7 @@ def test_the_report_form_names_the_service_and_warns_not_to_write_anything_perso
     response = client.get(f"/report?{query(YOUNG, service='cep', lang='en')}")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     shown = page(response)
-    assert "(CEP)" in shown.all_text and "About:" in shown.all_text
+    assert "( CEP )" in shown.all_text and "About:" in shown.all_text  # the acronym marked: <abbr title="…">CEP</abbr>
     assert "Do not write anything personal" in shown.all_text
     assert shown.one("textarea", id="comment")["maxlength"] == "1000"
     assert shown.one("a", **{"class": "back-link"})["href"].startswith("/results?")
